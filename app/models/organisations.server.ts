@@ -1,0 +1,119 @@
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { db } from '../../db/client.server';
+import { ORGANISATION_KINDS, organisations, users, type OrganisationKind } from '../../db/schema';
+import { field, type FieldErrors } from '~/utils/validation.server';
+import { slugify } from '~/utils/labels';
+import { recordAudit } from './audit.server';
+import type { SessionUser } from '~/utils/auth.server';
+
+export const organisationSchema = z.object({
+  name: field.text('the organisation name', 150),
+  kind: z.enum(ORGANISATION_KINDS, { error: 'Choose the kind of organisation.' }),
+  description: field.optionalText('the description', 2000),
+  website: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim())
+    .pipe(
+      z.union([
+        z.literal(''),
+        z.url({ protocol: /^https?$/, error: 'Enter a web address starting with https://.' }).max(300),
+      ]),
+    ),
+});
+export type OrganisationInput = z.infer<typeof organisationSchema>;
+
+export function listOrganisations() {
+  return db
+    .select({
+      id: organisations.id,
+      slug: organisations.slug,
+      name: organisations.name,
+      kind: organisations.kind,
+      description: organisations.description,
+      memberCount: sql<number>`(select count(*) from users u where u.organisation_id = ${organisations.id} and u.deactivated_at is null)`,
+    })
+    .from(organisations)
+    .orderBy(asc(organisations.name))
+    .all();
+}
+
+export function listOrganisationsByKind() {
+  const groups = new Map<OrganisationKind, ReturnType<typeof listOrganisations>>();
+  for (const kind of ORGANISATION_KINDS) groups.set(kind, []);
+  for (const org of listOrganisations()) groups.get(org.kind)!.push(org);
+  return [...groups].filter(([, orgs]) => orgs.length > 0).map(([kind, orgs]) => ({ kind, organisations: orgs }));
+}
+
+export function organisationOptions() {
+  return db.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name)).all();
+}
+
+export function getOrganisationById(id: number) {
+  return db.select().from(organisations).where(eq(organisations.id, id)).get();
+}
+
+export function getOrganisationBySlug(slug: string) {
+  const org = db.select().from(organisations).where(eq(organisations.slug, slug)).get();
+  if (!org) return undefined;
+  const people = db
+    .select({ id: users.id, name: users.name, role: users.role, jobTitle: users.jobTitle })
+    .from(users)
+    .where(and(eq(users.organisationId, org.id), isNull(users.deactivatedAt)))
+    .orderBy(asc(users.name))
+    .all();
+  return { ...org, people };
+}
+
+function uniqueSlug(name: string, exceptId?: number): string {
+  const base = slugify(name);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    const clash = db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(exceptId ? and(eq(organisations.slug, candidate), ne(organisations.id, exceptId)) : eq(organisations.slug, candidate))
+      .get();
+    if (!clash) return candidate;
+  }
+}
+
+export type OrganisationOutcome = { ok: true; id: number; slug: string } | { ok: false; errors: FieldErrors };
+
+function nameTaken(name: string, exceptId?: number) {
+  return db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(
+      exceptId
+        ? and(sql`lower(${organisations.name}) = lower(${name})`, ne(organisations.id, exceptId))
+        : sql`lower(${organisations.name}) = lower(${name})`,
+    )
+    .get();
+}
+
+export function createOrganisation(actor: SessionUser | null, input: OrganisationInput): OrganisationOutcome {
+  return db.transaction((tx) => {
+    if (nameTaken(input.name)) return { ok: false, errors: { name: ['An organisation with that name already exists.'] } };
+    const slug = uniqueSlug(input.name);
+    const row = tx
+      .insert(organisations)
+      .values({ ...input, website: input.website || null, slug })
+      .returning({ id: organisations.id })
+      .get();
+    recordAudit(tx, { actorId: actor?.id ?? null, action: 'organisation.create', targetType: 'organisation', targetId: row.id, summary: `Created organisation ${input.name}` });
+    return { ok: true, id: row.id, slug };
+  });
+}
+
+export function updateOrganisation(actor: SessionUser, id: number, input: OrganisationInput): OrganisationOutcome {
+  return db.transaction((tx) => {
+    const existing = tx.select().from(organisations).where(eq(organisations.id, id)).get();
+    if (!existing) return { ok: false, errors: { _form: ['That organisation no longer exists.'] } };
+    if (nameTaken(input.name, id)) return { ok: false, errors: { name: ['An organisation with that name already exists.'] } };
+    tx.update(organisations).set({ ...input, website: input.website || null }).where(eq(organisations.id, id)).run();
+    recordAudit(tx, { actorId: actor.id, action: 'organisation.update', targetType: 'organisation', targetId: id, summary: `Updated organisation ${input.name}` });
+    return { ok: true, id, slug: existing.slug };
+  });
+}

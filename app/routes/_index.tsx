@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { getUser } from '~/utils/auth.server';
+import { getHomeSummary } from '~/models/home.server';
+
+export const meta: MetaFunction = () => [{ title: 'Micro-credentials Community of Practice' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = getUser(request);
+  return { user, summary: getHomeSummary() };
+}
+
+export default function Home() {
+  const { user, summary } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack">
+      <section className="hero" aria-labelledby="home-title">
+        <h1 id="home-title">{user ? `Kia ora, ${user.name}` : 'Micro-credentials Community of Practice'}</h1>
+        <p className="lead">
+          Institutes of technology and polytechnics, industry training organisations, professional bodies, NZBED, TEC and
+          NZQA working together on micro-credentials in engineering education: sharing pilots, stacking micro-credentials
+          into qualifications such as the NZDE and BEngTech, and reducing duplication of effort.
+        </p>
+        {user ? null : (
+          <p className="actions">
+            <Link className="button" to="/login">
+              Sign in
+            </Link>
+            <Link className="button button--secondary" to="/join">
+              Request to join
+            </Link>
+          </p>
+        )}
+      </section>
+
+      <div className="grid grid--2">
+        <section className="card" aria-labelledby="workshops-title">
+          <h2 id="workshops-title">Upcoming workshops</h2>
+          <p className="empty">No workshops are scheduled yet. Coordinators announce them here.</p>
+        </section>
+        <section className="card" aria-labelledby="pilots-title">
+          <h2 id="pilots-title">Pilot case studies</h2>
+          <p className="empty">No pilots have been published yet. Project managers share their pilots here so others can build on them.</p>
+        </section>
+        <section className="card" aria-labelledby="resources-title">
+          <h2 id="resources-title">Resource library</h2>
+          <p className="empty">Reports, info sheets and slides will appear here.</p>
+        </section>
+        <section className="card" aria-labelledby="community-title">
+          <h2 id="community-title">The community</h2>
+          <p>
+            <Link to="/organisations">{summary.organisations} organisations</Link> and{' '}
+            <Link to="/members">{summary.members} members</Link> so far.
+          </p>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,66 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
+import { z } from 'zod';
+import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { FormError, SubmitButton, TextField } from '~/components/forms';
+import { signIn } from '~/models/accounts.server';
+import { createSession, generateToken, getUser, safeRedirectPath, sessionCookie } from '~/utils/auth.server';
+import { field, parseForm } from '~/utils/validation.server';
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Micro-credentials CoP' }];
+
+const schema = z.object({ email: field.email(), password: field.password(), redirectTo: z.string().optional() });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (getUser(request)) throw redirect(safeRedirectPath(new URL(request.url).searchParams.get('redirectTo')));
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = parseForm(schema, await request.formData());
+  if (!form.ok) return data({ errors: form.errors, values: { email: form.values.email ?? '' } }, { status: 400 });
+  const outcome = await signIn(form.data.email, form.data.password, context.clientIp);
+  if (!outcome.ok) {
+    const values = { email: form.data.email };
+    if (outcome.reason === 'throttled') {
+      const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
+      return data(
+        { errors: { _form: [`Too many sign-in attempts. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`] }, values },
+        { status: 429, headers: { 'Retry-After': String(outcome.retryAfterSeconds) } },
+      );
+    }
+    return data({ errors: { _form: ['That email and password do not match an active account.'] }, values }, { status: 400 });
+  }
+  const token = generateToken();
+  const session = createSession(token, outcome.userId, request.headers.get('User-Agent') ?? '');
+  return redirect(safeRedirectPath(form.data.redirectTo), { headers: { 'Set-Cookie': sessionCookie(token, session) } });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const errors = actionData?.errors as Record<string, string[] | undefined> | undefined;
+  return (
+    <div className="narrow">
+      <h1>Sign in</h1>
+      <Form method="post" className="form" noValidate>
+        <FormError errors={errors?._form} />
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+        <TextField label="Email address" name="email" type="email" autoComplete="email" required defaultValue={actionData?.values.email} errors={errors?.email} />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" required errors={errors?.password} />
+        <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+      </Form>
+      <p>
+        <Link to="/forgot-password">Forgotten your password?</Link>
+      </p>
+      <p>
+        Not a member yet? <Link to="/join">Request to join</Link>.
+      </p>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,155 @@
+// Sessions as the Lucia guide describes them: a random token in the cookie, only its SHA-256 in the database,
+// an idle expiry that slides while the member is active, and an absolute lifetime that never moves.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { redirect } from '@remix-run/node';
+import { and, eq, ne } from 'drizzle-orm';
+import { db } from '../../db/client.server';
+import { sessions, users, organisations, type Role } from '../../db/schema';
+import { env } from './env.server';
+
+export const SESSION_COOKIE = '__session';
+const DAY = 24 * 60 * 60 * 1000;
+
+export type SessionUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  organisationId: number;
+  organisationName: string;
+  organisationSlug: string;
+};
+export type Session = { id: string; userId: number; expiresAt: number; absoluteExpiresAt: number };
+
+export function generateToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** SHA-256 of a token, hex: what we store for sessions and for every single-use email link. */
+export function hashToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export function createSession(token: string, userId: number, userAgent = '', now = Date.now()): Session {
+  const { SESSION_IDLE_DAYS, SESSION_MAX_DAYS } = env();
+  const session = {
+    id: hashToken(token),
+    userId,
+    createdAt: now,
+    expiresAt: now + SESSION_IDLE_DAYS * DAY,
+    absoluteExpiresAt: now + SESSION_MAX_DAYS * DAY,
+    userAgent: userAgent.slice(0, 300),
+  };
+  db.insert(sessions).values(session).run();
+  return session;
+}
+
+export function validateSessionToken(token: string, now = Date.now()): { session: Session; user: SessionUser } | null {
+  const id = hashToken(token);
+  const row = db
+    .select({
+      session: sessions,
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        organisationId: users.organisationId,
+        organisationName: organisations.name,
+        organisationSlug: organisations.slug,
+        deactivatedAt: users.deactivatedAt,
+      },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!row) return null;
+  const { session, user } = row;
+  if (now >= session.expiresAt || now >= session.absoluteExpiresAt || user.deactivatedAt !== null) {
+    db.delete(sessions).where(eq(sessions.id, id)).run();
+    return null;
+  }
+  const idleMs = env().SESSION_IDLE_DAYS * DAY;
+  // Slide the idle expiry at most once per half-window, so most requests do not write.
+  if (now >= session.expiresAt - idleMs / 2) {
+    session.expiresAt = Math.min(now + idleMs, session.absoluteExpiresAt);
+    db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, id)).run();
+  }
+  const { deactivatedAt: _ignored, ...sessionUser } = user;
+  return { session, user: sessionUser };
+}
+
+export function invalidateSession(sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function invalidateUserSessions(userId: number, exceptSessionId?: string): void {
+  db.delete(sessions)
+    .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId))
+    .run();
+}
+
+function secureCookies(): boolean {
+  return env().APP_URL.startsWith('https:');
+}
+
+export function sessionCookie(token: string, session: Session): string {
+  const maxAge = Math.floor((session.absoluteExpiresAt - Date.now()) / 1000);
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secureCookies() ? '; Secure' : ''}`;
+}
+
+export function blankSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secureCookies() ? '; Secure' : ''}`;
+}
+
+function readCookie(request: Request, name: string): string | null {
+  const header = request.headers.get('Cookie');
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eqAt = part.indexOf('=');
+    if (eqAt > 0 && part.slice(0, eqAt).trim() === name) return part.slice(eqAt + 1).trim() || null;
+  }
+  return null;
+}
+
+// A request is validated once however many loaders ask (root and the route both do).
+const perRequest = new WeakMap<Request, { session: Session; user: SessionUser } | null>();
+
+export function getAuth(request: Request): { session: Session; user: SessionUser } | null {
+  if (perRequest.has(request)) return perRequest.get(request)!;
+  const token = readCookie(request, SESSION_COOKIE);
+  const result = token && /^[a-z2-7]{32}$/.test(token) ? validateSessionToken(token) : null;
+  perRequest.set(request, result);
+  return result;
+}
+
+export function getUser(request: Request): SessionUser | null {
+  return getAuth(request)?.user ?? null;
+}
+
+export function requireUser(request: Request): SessionUser {
+  const user = getUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    const redirectTo = url.pathname + url.search;
+    throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
+  }
+  return user;
+}
+
+export function requireCoordinator(request: Request): SessionUser {
+  const user = requireUser(request);
+  if (user.role !== 'coordinator') throw new Response('Only coordinators can do this.', { status: 403 });
+  return user;
+}
+
+/** Only same-site relative paths: an open redirect would make our sign-in page a phishing tool. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  return to;
+}

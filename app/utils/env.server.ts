@@ -1,0 +1,67 @@
+// Validated configuration, read once. Every setting is documented in the README's configuration table.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default('data'),
+  APP_URL: z.string().url().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Micro-credentials CoP <noreply@microcredentials.localhost>'),
+  MAIL_DIR: z.string().optional(),
+  UPLOAD_DIR: z.string().optional(),
+  SESSION_SECRET: z.string().min(32).optional(),
+  SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
+  SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
+  MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+});
+
+export type Env = z.infer<typeof schema> & {
+  APP_URL: string;
+  MAIL_DIR: string;
+  UPLOAD_DIR: string;
+  SESSION_SECRET: string;
+  isProduction: boolean;
+};
+
+function secretFromDataDir(dataDir: string): string {
+  // Without SESSION_SECRET we keep a random one beside the database, so a restart keeps signed cookies valid.
+  const file = path.resolve(dataDir, '.session-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString('hex');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+function loadEnv(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
+    throw new Error(`Invalid configuration:\n  ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    APP_URL: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    MAIL_DIR: path.resolve(e.MAIL_DIR ?? path.join(e.DATA_DIR, 'mail')),
+    UPLOAD_DIR: path.resolve(e.UPLOAD_DIR ?? path.join(e.DATA_DIR, 'uploads')),
+    SESSION_SECRET: e.SESSION_SECRET ?? secretFromDataDir(e.DATA_DIR),
+    isProduction: e.NODE_ENV === 'production',
+  };
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  return (cached ??= loadEnv());
+}
+
+export function absoluteUrl(pathname: string): string {
+  return new URL(pathname, env().APP_URL + '/').toString();
+}

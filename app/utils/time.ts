@@ -1,0 +1,361 @@
+/**
+ * Date/time helpers shared by server and client code.
+ *
+ * Policy: every instant is stored as UTC (a `Date` / epoch milliseconds) and
+ * everything shown to people is in New Zealand time (Pacific/Auckland),
+ * whatever time zone the server or the browser happens to run in.
+ *
+ * Only `Intl` is used (no date libraries, no Node-only imports). The
+ * `Intl` formatters are expensive to construct, so they are created once at
+ * module level; each formatting call costs a single `formatToParts`.
+ */
+
+export const TIME_ZONE = 'Pacific/Auckland';
+export const LOCALE = 'en-NZ';
+
+export type DateInput = Date | number;
+
+export type ParseResult = { ok: true; date: Date } | { ok: false; error: string };
+
+/** Wall-clock fields of an instant in Pacific/Auckland. */
+export interface ZonedParts {
+  year: number;
+  /** 1-12 */
+  month: number;
+  day: number;
+  /** 0-23 */
+  hour: number;
+  minute: number;
+  second: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+  /** Offset from UTC in minutes (720 for NZST, 780 for NZDT). */
+  offsetMinutes: number;
+}
+
+// ---------------------------------------------------------------------------
+// Module-level formatters and name tables (built once).
+// ---------------------------------------------------------------------------
+
+/**
+ * Numeric parts formatter used to read the Auckland wall clock of an instant.
+ * `hourCycle: 'h23'` avoids the "24:00" midnight quirk of `hour12: false`.
+ * en-US is used only because its numeric output is plain ASCII digits; these
+ * parts are never shown to anyone.
+ */
+const partsFormatter = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+function namesFrom(options: Intl.DateTimeFormatOptions, count: number, dateFor: (i: number) => number): string[] {
+  const fmt = new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: 'UTC' });
+  return Array.from({ length: count }, (_, i) => fmt.format(dateFor(i)));
+}
+
+// 2023-01-01 was a Sunday, so 1 + i January 2023 has weekday index i.
+const WEEKDAY_SHORT = namesFrom({ weekday: 'short' }, 7, (i) => Date.UTC(2023, 0, 1 + i));
+const MONTH_SHORT = namesFrom({ month: 'short' }, 12, (i) => Date.UTC(2023, i, 15));
+const MONTH_LONG = namesFrom({ month: 'long' }, 12, (i) => Date.UTC(2023, i, 15));
+
+const relativeFormatter = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'always' });
+const relativeFormatterAuto = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+// ---------------------------------------------------------------------------
+// Core conversions
+// ---------------------------------------------------------------------------
+
+/** Date.UTC without the "years 0-99 mean 1900-1999" quirk. */
+function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  d.setUTCFullYear(year);
+  return d.getTime();
+}
+
+function toMillis(d: DateInput): number {
+  const ms = typeof d === 'number' ? d : d.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('Invalid date');
+  return ms;
+}
+
+/** Auckland wall-clock fields (and UTC offset) for an instant. */
+export function getZonedParts(d: DateInput): ZonedParts {
+  const ms = toMillis(d);
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  for (const part of partsFormatter.formatToParts(ms)) {
+    switch (part.type) {
+      case 'year':
+        year = Number(part.value);
+        break;
+      case 'month':
+        month = Number(part.value);
+        break;
+      case 'day':
+        day = Number(part.value);
+        break;
+      case 'hour':
+        hour = Number(part.value) % 24;
+        break;
+      case 'minute':
+        minute = Number(part.value);
+        break;
+      case 'second':
+        second = Number(part.value);
+        break;
+      default:
+        break;
+    }
+  }
+  const wallAsUtc = utc(year, month, day, hour, minute, second);
+  // Drop sub-second precision from the instant before comparing.
+  const wholeSecond = Math.floor(ms / 1000) * 1000;
+  const offsetMinutes = Math.round((wallAsUtc - wholeSecond) / MINUTE_MS);
+  const weekday = new Date(utc(year, month, day)).getUTCDay();
+  return { year, month, day, hour, minute, second, weekday, offsetMinutes };
+}
+
+/** Offset of Pacific/Auckland from UTC at the given instant, in minutes. */
+export function getTimeZoneOffsetMinutes(d: DateInput): number {
+  return getZonedParts(d).offsetMinutes;
+}
+
+function abbreviationForOffset(offsetMinutes: number): string {
+  // Derived from the offset rather than Intl's `timeZoneName`, whose output
+  // varies by locale data and ICU version (e.g. "GMT+12" vs "NZST").
+  if (offsetMinutes === 720) return 'NZST';
+  if (offsetMinutes === 780) return 'NZDT';
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const h = Math.floor(abs / 60);
+  const m = abs % 60;
+  return `GMT${sign}${h}${m ? `:${pad2(m)}` : ''}`;
+}
+
+/** "NZST" or "NZDT" for the given instant. */
+export function timeZoneAbbreviation(d: DateInput): string {
+  return abbreviationForOffset(getZonedParts(d).offsetMinutes);
+}
+
+type WallResult =
+  | { kind: 'ok'; ms: number; ambiguous: boolean }
+  | { kind: 'gap'; gapMinutes: number; laterMs: number };
+
+/**
+ * Converts an Auckland wall-clock time to a UTC instant.
+ *
+ * Take the offsets in force a day either side of the wall time (DST changes
+ * are months apart, so that brackets at most one transition), try each as a
+ * candidate and keep those that round-trip. Zero candidates means the wall
+ * time falls in the spring-forward gap; two means it is in the repeated
+ * autumn hour, where the earlier instant (the daylight-time one) wins.
+ */
+function wallTimeToUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second = 0,
+): WallResult {
+  const wallAsUtc = utc(year, month, day, hour, minute, second);
+  const before = getZonedParts(wallAsUtc - DAY_MS).offsetMinutes;
+  const after = getZonedParts(wallAsUtc + DAY_MS).offsetMinutes;
+  const candidates: number[] = [];
+  for (const offset of before === after ? [before] : [before, after]) {
+    const ms = wallAsUtc - offset * MINUTE_MS;
+    if (getZonedParts(ms).offsetMinutes === offset) candidates.push(ms);
+  }
+  if (candidates.length === 0) {
+    return {
+      kind: 'gap',
+      gapMinutes: Math.abs(after - before),
+      // The same wall time read with the pre-transition offset lands just
+      // after the gap (e.g. 02:30 NZST → 03:30 NZDT).
+      laterMs: wallAsUtc - before * MINUTE_MS,
+    };
+  }
+  candidates.sort((a, b) => a - b);
+  return { kind: 'ok', ms: candidates[0]!, ambiguous: candidates.length > 1 };
+}
+
+// ---------------------------------------------------------------------------
+// Display formatting
+// ---------------------------------------------------------------------------
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function pad4(n: number): string {
+  return String(n).padStart(4, '0');
+}
+
+function timeOf(p: ZonedParts): string {
+  const h12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
+  return `${h12}:${pad2(p.minute)} ${p.hour < 12 ? 'am' : 'pm'}`;
+}
+
+function shortDateOf(p: ZonedParts): string {
+  return `${WEEKDAY_SHORT[p.weekday]} ${p.day} ${MONTH_SHORT[p.month - 1]} ${p.year}`;
+}
+
+function dateTimeOf(p: ZonedParts): string {
+  return `${shortDateOf(p)}, ${timeOf(p)} ${abbreviationForOffset(p.offsetMinutes)}`;
+}
+
+/** "Fri 10 Apr 2026, 9:30 am NZST" */
+export function formatDateTime(d: DateInput): string {
+  return dateTimeOf(getZonedParts(d));
+}
+
+/** "10 April 2026" */
+export function formatDate(d: DateInput): string {
+  const p = getZonedParts(d);
+  return `${p.day} ${MONTH_LONG[p.month - 1]} ${p.year}`;
+}
+
+/** "9:30 am" */
+export function formatTime(d: DateInput): string {
+  return timeOf(getZonedParts(d));
+}
+
+/**
+ * Same Auckland day: "Fri 10 Apr 2026, 9:30 am – 12:30 pm NZST"
+ * (if DST changes during that day, both ends carry their own abbreviation).
+ * Otherwise both ends in full, separated by " – ".
+ */
+export function formatDateRange(start: DateInput, end: DateInput): string {
+  const s = getZonedParts(start);
+  const e = getZonedParts(end);
+  const sameDay = s.year === e.year && s.month === e.month && s.day === e.day;
+  if (!sameDay) return `${dateTimeOf(s)} – ${dateTimeOf(e)}`;
+  const sAbbr = abbreviationForOffset(s.offsetMinutes);
+  const eAbbr = abbreviationForOffset(e.offsetMinutes);
+  if (sAbbr !== eAbbr) {
+    return `${shortDateOf(s)}, ${timeOf(s)} ${sAbbr} – ${timeOf(e)} ${eAbbr}`;
+  }
+  return `${shortDateOf(s)}, ${timeOf(s)} – ${timeOf(e)} ${eAbbr}`;
+}
+
+/**
+ * Relative phrase such as "3 days ago" or "in 2 hours" (positive = future).
+ * Under 45 seconds either way reads "now".
+ */
+export function relativeTimeFrom(d: DateInput, now: DateInput = new Date()): string {
+  const diff = toMillis(d) - toMillis(now);
+  const abs = Math.abs(diff);
+  const sign = diff < 0 ? -1 : 1;
+  const units: Array<[Intl.RelativeTimeFormatUnit, number, number]> = [
+    // [unit, size in ms, use this unit while abs is below]
+    ['minute', MINUTE_MS, 45 * MINUTE_MS],
+    ['hour', HOUR_MS, 22 * HOUR_MS],
+    ['day', DAY_MS, 7 * DAY_MS],
+    ['week', 7 * DAY_MS, 4 * 7 * DAY_MS],
+    ['month', 30.436875 * DAY_MS, 11 * 30.436875 * DAY_MS],
+  ];
+  if (abs < 45_000) return relativeFormatterAuto.format(0, 'second');
+  for (const [unit, size, limit] of units) {
+    if (abs < limit) return relativeFormatter.format(sign * Math.max(1, Math.round(abs / size)), unit);
+  }
+  return relativeFormatter.format(sign * Math.max(1, Math.round(abs / (365.2425 * DAY_MS))), 'year');
+}
+
+// ---------------------------------------------------------------------------
+// Form input values
+// ---------------------------------------------------------------------------
+
+/** "2026-04-10T09:30" (Auckland wall time) for `<input type="datetime-local">`. */
+export function toDateTimeLocalValue(d: DateInput): string {
+  const p = getZonedParts(d);
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}T${pad2(p.hour)}:${pad2(p.minute)}`;
+}
+
+/** "2026-04-10" (Auckland calendar date) for `<input type="date">`. */
+export function toDateInputValue(d: DateInput): string {
+  const p = getZonedParts(d);
+  return `${pad4(p.year)}-${pad2(p.month)}-${pad2(p.day)}`;
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Browsers send seconds (and fractions) when the input has a `step` < 60.
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?$/;
+
+function isValidCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const probe = new Date(utc(year, month, day));
+  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+}
+
+function describeWall(year: number, month: number, day: number, hour: number, minute: number): string {
+  const weekday = new Date(utc(year, month, day)).getUTCDay();
+  const p: ZonedParts = { year, month, day, hour, minute, second: 0, weekday, offsetMinutes: 0 };
+  return `${timeOf(p)} on ${shortDateOf(p)}`;
+}
+
+/**
+ * Parses a `datetime-local` value ("YYYY-MM-DDTHH:mm", seconds optional) as
+ * New Zealand wall time and returns the UTC instant.
+ *
+ * - Times in the spring-forward gap (e.g. 2026-09-27T02:30) do not exist and
+ *   are rejected with an explanatory message.
+ * - Times in the repeated autumn hour (e.g. 2026-04-05T02:30) resolve to the
+ *   first occurrence, i.e. still on daylight time (NZDT).
+ */
+export function parseDateTimeLocal(value: string): ParseResult {
+  const m = DATE_TIME_RE.exec(typeof value === 'string' ? value.trim() : '');
+  if (!m) {
+    return { ok: false, error: 'Enter a date and time in the format YYYY-MM-DDTHH:MM, e.g. 2026-04-10T09:30.' };
+  }
+  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const second = m[6] ? Number(m[6]) : 0;
+  if (!isValidCalendarDate(year, month, day)) {
+    return { ok: false, error: `${m[1]}-${m[2]}-${m[3]} is not a valid calendar date.` };
+  }
+  if (hour > 23 || minute > 59 || second > 59) {
+    return { ok: false, error: `${m[4]}:${m[5]} is not a valid time of day.` };
+  }
+  const result = wallTimeToUtc(year, month, day, hour, minute, second);
+  if (result.kind === 'gap') {
+    const gap = result.gapMinutes === 60 ? 'an hour' : `${result.gapMinutes} minutes`;
+    return {
+      ok: false,
+      error:
+        `${describeWall(year, month, day, hour, minute)} does not exist in New Zealand because clocks go ` +
+        `forward ${gap} for the start of daylight saving. Choose a time outside that gap ` +
+        `(e.g. ${formatTime(result.laterMs)}).`,
+    };
+  }
+  return { ok: true, date: new Date(result.ms) };
+}
+
+/**
+ * Parses a `date` input value ("YYYY-MM-DD") as the start of that day in New
+ * Zealand (Auckland midnight), returned as a UTC instant.
+ */
+export function parseDateInput(value: string): ParseResult {
+  const m = DATE_RE.exec(typeof value === 'string' ? value.trim() : '');
+  if (!m) return { ok: false, error: 'Enter a date in the format YYYY-MM-DD, e.g. 2026-04-10.' };
+  const [year, month, day] = m.slice(1, 4).map(Number) as [number, number, number];
+  if (!isValidCalendarDate(year, month, day)) {
+    return { ok: false, error: `${m[1]}-${m[2]}-${m[3]} is not a valid calendar date.` };
+  }
+  const result = wallTimeToUtc(year, month, day, 0, 0);
+  // NZ transitions happen at 02:00/03:00, so midnight always exists; should a
+  // zone ever skip midnight, the day starts at the end of the gap.
+  return { ok: true, date: new Date(result.kind === 'ok' ? result.ms : result.laterMs) };
+}

@@ -1,0 +1,42 @@
+// Opens the SQLite file, sets the pragmas every connection needs, applies pending migrations, exports `db`.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+import { databasePath } from './path';
+
+export { databasePath };
+
+export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+
+export function migrationsFolder(): string {
+  return path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
+}
+
+export function openDatabase(file = databasePath(), { runMigrations = true } = {}): DB {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const database = drizzle(sqlite, { schema }) as DB;
+  if (runMigrations) migrate(database, { migrationsFolder: migrationsFolder() });
+  return database;
+}
+
+// One connection per process: better-sqlite3 is synchronous, so sharing it is safe and fastest.
+const globalForDb = globalThis as unknown as { __portalDb?: DB };
+export const db: DB = (globalForDb.__portalDb ??= openDatabase());
+export const sqlite = db.$client;
+
+export function isDatabaseReachable(): boolean {
+  try {
+    return sqlite.prepare('select 1 as ok').get() !== undefined;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,181 @@
+// Drizzle tables. Columns are snake_case in SQL; times are UTC milliseconds in integer columns.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const ORGANISATION_KINDS = [
+  'itp',
+  'ito',
+  'professional_body',
+  'nzbed',
+  'tec',
+  'nzqa',
+  'industry',
+  'other',
+] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
+export const ROLES = ['member', 'project_manager', 'coordinator'] as const;
+export type Role = (typeof ROLES)[number];
+
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const organisations = sqliteTable(
+  'organisations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ORGANISATION_KINDS }).notNull(),
+    description: text('description').notNull().default(''),
+    website: text('website'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('organisations_slug_unique').on(t.slug), uniqueIndex('organisations_name_unique').on(t.name)],
+);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // Stored lower-cased and trimmed so lookups are exact.
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    role: text('role', { enum: ROLES }).notNull().default('member'),
+    passwordHash: text('password_hash'),
+    emailVerifiedAt: integer('email_verified_at'),
+    jobTitle: text('job_title').notNull().default(''),
+    bio: text('bio').notNull().default(''),
+    interests: text('interests').notNull().default(''),
+    deactivatedAt: integer('deactivated_at'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('users_email_unique').on(t.email), index('users_organisation_idx').on(t.organisationId)],
+);
+
+// Lucia-guide sessions: the id is the SHA-256 of the cookie token, so a database leak yields no usable cookie.
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    absoluteExpiresAt: integer('absolute_expires_at').notNull(),
+    userAgent: text('user_agent').notNull().default(''),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    role: text('role', { enum: ROLES }).notNull(),
+    invitedById: integer('invited_by_id').references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+    expiresAt: integer('expires_at').notNull(),
+    acceptedAt: integer('accepted_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('invitations_token_unique').on(t.tokenHash)],
+);
+
+export const JOIN_REQUEST_STATUSES = ['unverified', 'pending', 'approved', 'declined'] as const;
+export const joinRequests = sqliteTable(
+  'join_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    reason: text('reason').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    verifyTokenHash: text('verify_token_hash').notNull(),
+    status: text('status', { enum: JOIN_REQUEST_STATUSES }).notNull().default('unverified'),
+    verifiedAt: integer('verified_at'),
+    decidedById: integer('decided_by_id').references(() => users.id),
+    decidedAt: integer('decided_at'),
+    decisionNote: text('decision_note').notNull().default(''),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('join_requests_verify_token_unique').on(t.verifyTokenHash), index('join_requests_status_idx').on(t.status)],
+);
+
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull().default(now),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [uniqueIndex('password_resets_token_unique').on(t.tokenHash)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actorId: integer('actor_id').references(() => users.id),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: integer('target_id'),
+    summary: text('summary').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('audit_log_created_idx').on(t.createdAt)],
+);
+
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+// Durable outbox: rows are queued inside the transaction that causes them and sent by the worker.
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupeKey: text('dedupe_key').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    text: text('text').notNull(),
+    // JSON: extra headers (List-Unsubscribe ...) and attachments (calendar invitations).
+    headers: text('headers').notNull().default('{}'),
+    attachments: text('attachments').notNull().default('[]'),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull().default(now),
+    lockedUntil: integer('locked_until'),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: integer('created_at').notNull().default(now),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_unique').on(t.dedupeKey),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+// Fixed-window counters for throttling (sign-in, password reset), updated in one statement.
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});

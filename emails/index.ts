@@ -1,0 +1,5 @@
+export * from './layout';
+export * from './invitation';
+export * from './verify-email';
+export * from './password-reset';
+export * from './join-request-decided';

@@ -1,0 +1,131 @@
+// The production (and dev) server: security headers, compression, logging, the Remix handler, the mail worker,
+// and a graceful stop on SIGTERM. `--demo` seeds the demo community into an empty database and prints its sign-ins.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import morgan from 'morgan';
+
+const args = new Set(process.argv.slice(2));
+const isDev = args.has('--dev');
+if (!process.env.NODE_ENV) process.env.NODE_ENV = isDev ? 'development' : 'production';
+
+const { env } = await import('./app/utils/env.server');
+const config = env();
+const { sqlite, databasePath } = await import('./db/client.server');
+const { startMailWorker } = await import('./app/utils/mail.server');
+const { isAllowedOrigin } = await import('./app/utils/origin.server');
+
+if (args.has('--demo')) {
+  const { seedIfEmpty, printDemoSignIns } = await import('./db/seed');
+  await seedIfEmpty();
+  printDemoSignIns();
+}
+
+const viteDevServer = isDev
+  ? await import('vite').then((vite) => vite.createServer({ server: { middlewareMode: true } }))
+  : undefined;
+
+const app = express();
+app.disable('x-powered-by');
+app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? 1 : false);
+
+app.get('/healthz', (_req, res) => {
+  try {
+    sqlite.prepare('select 1').get();
+    res.status(200).type('text/plain').send('ok');
+  } catch {
+    res.status(503).type('text/plain').send('database unreachable');
+  }
+});
+
+app.use(compression());
+app.use(morgan(isDev ? 'dev' : 'short', { skip: (req) => req.url === '/healthz' }));
+
+app.use((req: Request, res: Response, next: NextFunction) => {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  res.locals.cspNonce = nonce;
+  const devConnect = isDev ? ' ws: wss:' : '';
+  res.setHeader(
+    'Content-Security-Policy',
+    [
+      "default-src 'self'",
+      `script-src 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-inline'" : ''}`,
+      `style-src 'self'${isDev ? " 'unsafe-inline'" : ''}`,
+      "img-src 'self' data:",
+      "font-src 'self'",
+      `connect-src 'self'${devConnect}`,
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join('; '),
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+  if (req.secure || config.APP_URL.startsWith('https:')) {
+    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  }
+  next();
+});
+
+// Cross-site request forgery: a browser's non-GET request must come from our own origin.
+app.use((req: Request, res: Response, next: NextFunction) => {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const verdict = isAllowedOrigin({
+    path: req.path,
+    origin: req.get('origin') ?? null,
+    secFetchSite: req.get('sec-fetch-site') ?? null,
+    ownOrigins: [config.APP_URL, `${req.protocol}://${req.get('host')}`],
+  });
+  if (verdict) return next();
+  res.status(403).type('text/plain').send('Cross-site request refused.');
+});
+
+if (viteDevServer) {
+  app.use(viteDevServer.middlewares);
+} else {
+  app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }));
+  app.use(express.static('build/client', { maxAge: '1h', index: false }));
+}
+
+const build = viteDevServer
+  ? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
+  : ((await import(path.resolve('build/server/index.js'))) as ServerBuild);
+
+app.all(
+  '*',
+  createRequestHandler({
+    build,
+    mode: isDev ? 'development' : 'production',
+    getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? 'unknown' }),
+  }),
+);
+
+const mailWorker = startMailWorker();
+const server = app.listen(config.PORT, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  console.log(`Portal listening on http://localhost:${port} (database ${databasePath()})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing requests in flight and stopping`);
+  const forced = setTimeout(() => process.exit(1), 15_000);
+  forced.unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await mailWorker.stop();
+  await viteDevServer?.close();
+  sqlite.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
