@@ -15,7 +15,7 @@ if (!process.env.NODE_ENV) process.env.NODE_ENV = isDev ? 'development' : 'produ
 const { env } = await import('./app/utils/env.server');
 const config = env();
 const { sqlite, databasePath } = await import('./db/client.server');
-const { startMailWorker } = await import('./app/utils/mail.server');
+const { startBackgroundJobs } = await import('./app/utils/jobs.server');
 const { isAllowedOrigin } = await import('./app/utils/origin.server');
 
 if (args.has('--demo')) {
@@ -107,7 +107,7 @@ app.all(
   }),
 );
 
-const mailWorker = startMailWorker();
+const jobs = startBackgroundJobs();
 const server = app.listen(config.PORT, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -122,7 +122,7 @@ async function shutdown(signal: string) {
   const forced = setTimeout(() => process.exit(1), 15_000);
   forced.unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await mailWorker.stop();
+  await jobs.stop();
   await viteDevServer?.close();
   sqlite.close();
   process.exit(0);

@@ -50,9 +50,15 @@ export const users = sqliteTable(
     bio: text('bio').notNull().default(''),
     interests: text('interests').notNull().default(''),
     deactivatedAt: integer('deactivated_at'),
+    // Secret for the personal calendar feed (/calendar/<token>.ics); regenerable in settings.
+    calendarToken: text('calendar_token'),
     createdAt: integer('created_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('users_email_unique').on(t.email), index('users_organisation_idx').on(t.organisationId)],
+  (t) => [
+    uniqueIndex('users_email_unique').on(t.email),
+    index('users_organisation_idx').on(t.organisationId),
+    uniqueIndex('users_calendar_token_unique').on(t.calendarToken),
+  ],
 );
 
 // Lucia-guide sessions: the id is the SHA-256 of the cookie token, so a database leak yields no usable cookie.
@@ -179,3 +185,117 @@ export const rateLimits = sqliteTable('rate_limits', {
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workshops
+
+export const WORKSHOP_MODES = ['in_person', 'online', 'hybrid'] as const;
+export type WorkshopMode = (typeof WORKSHOP_MODES)[number];
+export const WORKSHOP_STATUSES = ['draft', 'scheduled', 'cancelled', 'completed'] as const;
+export type WorkshopStatus = (typeof WORKSHOP_STATUSES)[number];
+export const WORKSHOP_AUDIENCES = ['all', 'organisations'] as const;
+
+export const workshops = sqliteTable(
+  'workshops',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default(''),
+    agendaMd: text('agenda_md').notNull().default(''),
+    agendaHtml: text('agenda_html').notNull().default(''),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    mode: text('mode', { enum: WORKSHOP_MODES }).notNull(),
+    venue: text('venue').notNull().default(''),
+    onlineUrl: text('online_url').notNull().default(''),
+    capacity: integer('capacity').notNull(),
+    orgSeatCap: integer('org_seat_cap'),
+    rsvpDeadline: integer('rsvp_deadline'),
+    audience: text('audience', { enum: WORKSHOP_AUDIENCES }).notNull().default('all'),
+    status: text('status', { enum: WORKSHOP_STATUSES }).notNull().default('draft'),
+    // iCalendar SEQUENCE: raised on every change attendees should see.
+    sequence: integer('sequence').notNull().default(0),
+    // The start time whose 24-hour reminders have been queued; a moved workshop gets reminders again.
+    remindersQueuedFor: integer('reminders_queued_for'),
+    recordNotesMd: text('record_notes_md').notNull().default(''),
+    recordNotesHtml: text('record_notes_html').notNull().default(''),
+    recordUpdatedAt: integer('record_updated_at'),
+    createdById: integer('created_by_id').references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('workshops_slug_unique').on(t.slug), index('workshops_status_start_idx').on(t.status, t.startsAt)],
+);
+
+export const workshopAudienceOrganisations = sqliteTable(
+  'workshop_audience_organisations',
+  {
+    workshopId: integer('workshop_id').notNull().references(() => workshops.id, { onDelete: 'cascade' }),
+    organisationId: integer('organisation_id').notNull().references(() => organisations.id),
+  },
+  (t) => [uniqueIndex('workshop_audience_unique').on(t.workshopId, t.organisationId)],
+);
+
+export const RSVP_RESPONSES = ['going', 'maybe', 'not_going'] as const;
+export type RsvpResponse = (typeof RSVP_RESPONSES)[number];
+// A "going" answer holds a seat or a waitlist place; other answers hold neither.
+export const SEAT_STATUSES = ['confirmed', 'waitlisted'] as const;
+export type SeatStatus = (typeof SEAT_STATUSES)[number];
+export const ATTENDANCE_MODES = ['in_person', 'online'] as const;
+
+export const rsvps = sqliteTable(
+  'rsvps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workshopId: integer('workshop_id').notNull().references(() => workshops.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').notNull().references(() => users.id),
+    response: text('response', { enum: RSVP_RESPONSES }).notNull(),
+    seatStatus: text('seat_status', { enum: SEAT_STATUSES }),
+    attendanceMode: text('attendance_mode', { enum: ATTENDANCE_MODES }),
+    needs: text('needs').notNull().default(''),
+    // Arrival order on the waitlist: set when the member joins it, kept while they stay on it.
+    waitlistedAt: integer('waitlisted_at'),
+    attended: integer('attended', { mode: 'boolean' }),
+    respondedAt: integer('responded_at').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('rsvps_workshop_user_unique').on(t.workshopId, t.userId),
+    index('rsvps_workshop_seat_idx').on(t.workshopId, t.seatStatus, t.waitlistedAt),
+    index('rsvps_user_idx').on(t.userId),
+  ],
+);
+
+export const workshopAttendingOrganisations = sqliteTable(
+  'workshop_attending_organisations',
+  {
+    workshopId: integer('workshop_id').notNull().references(() => workshops.id, { onDelete: 'cascade' }),
+    organisationId: integer('organisation_id').notNull().references(() => organisations.id),
+  },
+  (t) => [uniqueIndex('workshop_attending_unique').on(t.workshopId, t.organisationId)],
+);
+
+export const workshopDecisions = sqliteTable(
+  'workshop_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workshopId: integer('workshop_id').notNull().references(() => workshops.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('workshop_decisions_workshop_idx').on(t.workshopId)],
+);
+
+export const workshopActionItems = sqliteTable(
+  'workshop_action_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workshopId: integer('workshop_id').notNull().references(() => workshops.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    ownerOrganisationId: integer('owner_organisation_id').references(() => organisations.id),
+    dueDate: integer('due_date'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('workshop_actions_workshop_idx').on(t.workshopId)],
+);

@@ -10,7 +10,7 @@ import { queueEmail } from '~/utils/mail.server';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from '~/utils/password.server';
 import { consumeRateLimit, resetRateLimit } from '~/utils/rate-limit.server';
 import { field, type FieldErrors } from '~/utils/validation.server';
-import { ROLE_LABELS } from '~/utils/labels';
+import { ROLE_LABELS, slugify } from '~/utils/labels';
 import { recordAudit } from './audit.server';
 
 const MINUTE = 60_000;
@@ -255,4 +255,37 @@ export function setDeactivated(actor: SessionUser, userId: number, deactivated: 
 
 export function emailInUse(email: string): boolean {
   return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get() !== undefined;
+}
+
+/**
+ * For `npm run create-coordinator`: makes the person a coordinator (creating them and, if needed, their
+ * organisation) and emails a password link, so no password ever passes through a shell history.
+ */
+export function createFirstCoordinator(input: { email: string; name: string; organisation: string }): { message: string } {
+  const token = generateToken();
+  return db.transaction((tx) => {
+    let org = tx.select({ id: organisations.id }).from(organisations).where(sql`lower(${organisations.name}) = lower(${input.organisation})`).get();
+    org ??= tx
+      .insert(organisations)
+      .values({ name: input.organisation, slug: slugify(input.organisation), kind: 'other' })
+      .returning({ id: organisations.id })
+      .get();
+    const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
+    const userId = existing
+      ? (tx.update(users).set({ role: 'coordinator', deactivatedAt: null }).where(eq(users.id, existing.id)).run(), existing.id)
+      : tx.insert(users).values({ email: input.email, name: input.name, organisationId: org.id, role: 'coordinator', emailVerifiedAt: Date.now() }).returning({ id: users.id }).get().id;
+    const reset = tx
+      .insert(passwordResets)
+      .values({ tokenHash: hashToken(token), userId, expiresAt: Date.now() + 24 * RESET_TTL_MS })
+      .returning({ id: passwordResets.id })
+      .get();
+    const resetUrl = absoluteUrl(`/reset-password/${token}`);
+    queueEmail(tx, {
+      to: input.email,
+      dedupeKey: `password-reset:${reset.id}`,
+      message: passwordResetEmail({ appUrl: env().APP_URL, name: input.name, resetUrl }),
+    });
+    recordAudit(tx, { actorId: null, action: 'member.create-coordinator', targetType: 'user', targetId: userId, summary: `${input.email} made a coordinator from the command line` });
+    return { message: `${input.email} is a coordinator. A link to set a password was emailed (valid 24 hours):\n${resetUrl}` };
+  });
 }

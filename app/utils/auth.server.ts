@@ -3,7 +3,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { redirect } from '@remix-run/node';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { db } from '../../db/client.server';
 import { sessions, users, organisations, type Role } from '../../db/schema';
 import { env } from './env.server';
@@ -92,6 +92,15 @@ export function invalidateUserSessions(userId: number, exceptSessionId?: string)
   db.delete(sessions)
     .where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId))
     .run();
+}
+
+/** How many live sessions this person has besides the current one (for "sign out of all other sessions"). */
+export function countOtherSessions(userId: number, exceptSessionId: string, now = Date.now()): number {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId), gt(sessions.expiresAt, now), gt(sessions.absoluteExpiresAt, now)))
+    .get()!.n;
 }
 
 function secureCookies(): boolean {

@@ -62,6 +62,11 @@ export function env(): Env {
   return (cached ??= loadEnv());
 }
 
+/** Tests change process.env (SMTP_URL ...) and call this so the next env() reads it again. */
+export function resetEnvCacheForTests(): void {
+  cached = undefined;
+}
+
 export function absoluteUrl(pathname: string): string {
   return new URL(pathname, env().APP_URL + '/').toString();
 }

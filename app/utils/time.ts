@@ -7,7 +7,8 @@
  *
  * Only `Intl` is used (no date libraries, no Node-only imports). The
  * `Intl` formatters are expensive to construct, so they are created once at
- * module level; each formatting call costs a single `formatToParts`.
+ * module level, and the zone offset is cached per UTC day, so formatting a
+ * date usually costs no `Intl` call at all.
  */
 
 export const TIME_ZONE = 'Pacific/Auckland';
@@ -88,9 +89,8 @@ function toMillis(d: DateInput): number {
   return ms;
 }
 
-/** Auckland wall-clock fields (and UTC offset) for an instant. */
-export function getZonedParts(d: DateInput): ZonedParts {
-  const ms = toMillis(d);
+/** Offset (ms, whole seconds) of Auckland from UTC at an instant, straight from Intl. */
+function offsetMsFromIntl(ms: number): number {
   let year = 0;
   let month = 0;
   let day = 0;
@@ -121,12 +121,64 @@ export function getZonedParts(d: DateInput): ZonedParts {
         break;
     }
   }
-  const wallAsUtc = utc(year, month, day, hour, minute, second);
-  // Drop sub-second precision from the instant before comparing.
-  const wholeSecond = Math.floor(ms / 1000) * 1000;
-  const offsetMinutes = Math.round((wallAsUtc - wholeSecond) / MINUTE_MS);
-  const weekday = new Date(utc(year, month, day)).getUTCDay();
-  return { year, month, day, hour, minute, second, weekday, offsetMinutes };
+  // Intl drops sub-second precision, so compare against the whole second.
+  return utc(year, month, day, hour, minute, second) - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * UTC day number → offset for that day. `formatToParts` costs ~10 µs; with
+ * this cache a date on an already-seen day costs well under 1 µs. For the
+ * two days a year containing a DST change, the exact change instant is found
+ * once (binary search to the second) and cached too.
+ */
+type DayOffsets = number | { before: number; after: number; changeAt: number };
+const offsetCache = new Map<number, DayOffsets>();
+const OFFSET_CACHE_LIMIT = 4096;
+
+function offsetsForDay(dayKey: number): DayOffsets {
+  const dayStart = dayKey * DAY_MS;
+  let lo = dayStart;
+  let hi = dayStart + DAY_MS - 1000;
+  const before = offsetMsFromIntl(lo);
+  const after = offsetMsFromIntl(hi);
+  // Offset changes are months apart, so equal ends mean none in between.
+  if (before === after) return before;
+  // Invariant: offset(lo) === before, offset(hi) === after; whole seconds.
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (offsetMsFromIntl(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return { before, after, changeAt: hi };
+}
+
+function offsetMsAt(ms: number): number {
+  const dayKey = Math.floor(ms / DAY_MS);
+  let entry = offsetCache.get(dayKey);
+  if (entry === undefined) {
+    entry = offsetsForDay(dayKey);
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+    offsetCache.set(dayKey, entry);
+  }
+  if (typeof entry === 'number') return entry;
+  return ms < entry.changeAt ? entry.before : entry.after;
+}
+
+/** Auckland wall-clock fields (and UTC offset) for an instant. */
+export function getZonedParts(d: DateInput): ZonedParts {
+  const ms = toMillis(d);
+  const offsetMs = offsetMsAt(ms);
+  const wall = new Date(ms + offsetMs);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    weekday: wall.getUTCDay(),
+    offsetMinutes: Math.round(offsetMs / MINUTE_MS),
+  };
 }
 
 /** Offset of Pacific/Auckland from UTC at the given instant, in minutes. */

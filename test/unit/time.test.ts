@@ -321,6 +321,53 @@ describe('relativeTimeFrom', () => {
   });
 });
 
+describe('offset lookup (cached per UTC day)', () => {
+  // Independent oracle: Intl's own offset name, e.g. "GMT+13:00".
+  const oracle = new Intl.DateTimeFormat('en-US', { timeZone: 'Pacific/Auckland', timeZoneName: 'longOffset' });
+  const oracleMinutes = (ms: number): number => {
+    const name = oracle.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
+    const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
+    if (!m) throw new Error(`unexpected offset name ${name}`);
+    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+  };
+
+  it('matches Intl for every hour of 2026, in order and out of order', () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const hours = Array.from({ length: 365 * 24 }, (_, i) => start + i * HOUR + 59 * MIN + 59_999);
+    for (const t of hours) expect(getTimeZoneOffsetMinutes(t)).toBe(oracleMinutes(t));
+    for (const t of [...hours].reverse()) expect(getTimeZoneOffsetMinutes(t)).toBe(oracleMinutes(t));
+  });
+
+  it('matches Intl for instants spread over 1975-2045 (including every DST change, to the millisecond)', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const from = Date.parse('1975-01-01T00:00:00Z');
+    const to = Date.parse('2045-01-01T00:00:00Z');
+    for (let i = 0; i < 5000; i++) {
+      const t = Math.floor(from + random() * (to - from));
+      expect(getTimeZoneOffsetMinutes(t)).toBe(oracleMinutes(t));
+    }
+    // Exact change instants: find days whose offset changes, then the hour
+    // within the day (NZ changes on the hour), and check ±1 ms around it.
+    let changes = 0;
+    let prev = oracleMinutes(from);
+    for (let day = from; day < to; day += DAY) {
+      const next = oracleMinutes(day + DAY);
+      if (next === prev) continue;
+      prev = next;
+      for (let t = day; t < day + DAY; t += HOUR) {
+        if (oracleMinutes(t) !== oracleMinutes(t + HOUR)) {
+          changes++;
+          for (const probe of [t + HOUR - 1, t + HOUR, t + HOUR + 1]) {
+            expect(getTimeZoneOffsetMinutes(probe)).toBe(oracleMinutes(probe));
+          }
+        }
+      }
+    }
+    expect(changes).toBeGreaterThan(100); // two a year since 1975
+  });
+});
+
 describe('performance', () => {
   it('formats many dates quickly (module-level formatters)', () => {
     const start = performance.now();

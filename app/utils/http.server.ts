@@ -1,0 +1,21 @@
+// Small helpers for the answers every route gives the same way.
+
+/** A missing record (or one the viewer may not know exists): 404, shown by the shared error boundary. */
+export function notFound(message = 'Not found'): never {
+  throw new Response(message, { status: 404 });
+}
+
+/** A numeric id from the URL ("12"); anything else ("abc", "1.5", "-3", "012") is a 404, never a 500. */
+export function idParam(value: string | undefined): number {
+  if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) notFound();
+  const id = Number(value);
+  if (!Number.isSafeInteger(id)) notFound();
+  return id;
+}
+
+/** A page number from the query string; missing or nonsense means page 1. */
+export function pageParam(url: URL, name = 'page'): number {
+  const raw = url.searchParams.get(name);
+  const page = raw && /^[0-9]{1,6}$/.test(raw) ? Number(raw) : 1;
+  return Math.max(1, page);
+}
