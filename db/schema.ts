@@ -1,6 +1,6 @@
 // Drizzle tables. Columns are snake_case in SQL; times are UTC milliseconds in integer columns.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const ORGANISATION_KINDS = [
   'itp',
@@ -298,4 +298,144 @@ export const workshopActionItems = sqliteTable(
     position: integer('position').notNull().default(0),
   },
   (t) => [index('workshop_actions_workshop_idx').on(t.workshopId)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pilot case studies and the micro-credential register
+
+export const CASE_STUDY_STATUSES = ['proposed', 'running', 'completed', 'evaluated'] as const;
+export type CaseStudyStatus = (typeof CASE_STUDY_STATUSES)[number];
+export const VISIBILITIES = ['public', 'members'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const caseStudies = sqliteTable(
+  'case_studies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    leadOrganisationId: integer('lead_organisation_id').notNull().references(() => organisations.id),
+    status: text('status', { enum: CASE_STUDY_STATUSES }).notNull().default('proposed'),
+    startsOn: integer('starts_on'),
+    endsOn: integer('ends_on'),
+    funder: text('funder').notNull().default(''),
+    fundingNotes: text('funding_notes').notNull().default(''),
+    targetAudience: text('target_audience').notNull().default(''),
+    problem: text('problem').notNull().default(''),
+    solution: text('solution').notNull().default(''),
+    // Comma-separated delivery modes (elearning, workplace, practical_assessment, classroom, online, other).
+    delivery: text('delivery').notNull().default(''),
+    lessonsLearned: text('lessons_learned').notNull().default(''),
+    bodyMd: text('body_md').notNull().default(''),
+    bodyHtml: text('body_html').notNull().default(''),
+    visibility: text('visibility', { enum: VISIBILITIES }).notNull().default('public'),
+    // Null while a draft.
+    publishedAt: integer('published_at'),
+    createdById: integer('created_by_id').references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('case_studies_slug_unique').on(t.slug),
+    index('case_studies_published_idx').on(t.publishedAt),
+    index('case_studies_lead_idx').on(t.leadOrganisationId),
+  ],
+);
+
+export const caseStudyPartners = sqliteTable(
+  'case_study_partners',
+  {
+    caseStudyId: integer('case_study_id').notNull().references(() => caseStudies.id, { onDelete: 'cascade' }),
+    organisationId: integer('organisation_id').notNull().references(() => organisations.id),
+  },
+  (t) => [uniqueIndex('case_study_partners_unique').on(t.caseStudyId, t.organisationId), index('case_study_partners_org_idx').on(t.organisationId)],
+);
+
+export const caseStudyManagers = sqliteTable(
+  'case_study_managers',
+  {
+    caseStudyId: integer('case_study_id').notNull().references(() => caseStudies.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').notNull().references(() => users.id),
+  },
+  (t) => [uniqueIndex('case_study_managers_unique').on(t.caseStudyId, t.userId), index('case_study_managers_user_idx').on(t.userId)],
+);
+
+export const caseStudyOutcomes = sqliteTable(
+  'case_study_outcomes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseStudyId: integer('case_study_id').notNull().references(() => caseStudies.id, { onDelete: 'cascade' }),
+    label: text('label').notNull(),
+    value: real('value'),
+    unit: text('unit').notNull().default(''),
+    asOf: integer('as_of'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [index('case_study_outcomes_cs_idx').on(t.caseStudyId)],
+);
+
+export const caseStudyTags = sqliteTable(
+  'case_study_tags',
+  {
+    caseStudyId: integer('case_study_id').notNull().references(() => caseStudies.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [uniqueIndex('case_study_tags_unique').on(t.caseStudyId, t.tag), index('case_study_tags_tag_idx').on(t.tag)],
+);
+
+// Every edit after publishing keeps the whole previous state, so history and differences can be shown.
+export const caseStudyRevisions = sqliteTable(
+  'case_study_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseStudyId: integer('case_study_id').notNull().references(() => caseStudies.id, { onDelete: 'cascade' }),
+    editorId: integer('editor_id').references(() => users.id),
+    // JSON snapshot of the case study as saved by this revision.
+    snapshot: text('snapshot').notNull(),
+    // Human summary of the fields that changed ("Outcomes, Lessons learned").
+    changedFields: text('changed_fields').notNull().default(''),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('case_study_revisions_cs_idx').on(t.caseStudyId)],
+);
+
+export const qualifications = sqliteTable(
+  'qualifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    // URL code, e.g. "nzde" for /pathways/nzde.
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    totalCredits: integer('total_credits'),
+    nzqfLevel: integer('nzqf_level'),
+  },
+  (t) => [uniqueIndex('qualifications_code_unique').on(t.code)],
+);
+
+export const NZQA_STATUSES = ['approved', 'in_development', 'not_applicable'] as const;
+
+export const microCredentials = sqliteTable(
+  'micro_credentials',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    caseStudyId: integer('case_study_id').references(() => caseStudies.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    providerOrganisationId: integer('provider_organisation_id').notNull().references(() => organisations.id),
+    credits: integer('credits'),
+    nzqfLevel: integer('nzqf_level'),
+    nzqaStatus: text('nzqa_status', { enum: NZQA_STATUSES }).notNull().default('not_applicable'),
+    nzqaReference: text('nzqa_reference').notNull().default(''),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('micro_credentials_cs_idx').on(t.caseStudyId), index('micro_credentials_provider_idx').on(t.providerOrganisationId)],
+);
+
+export const microCredentialStacking = sqliteTable(
+  'micro_credential_stacking',
+  {
+    microCredentialId: integer('micro_credential_id').notNull().references(() => microCredentials.id, { onDelete: 'cascade' }),
+    qualificationId: integer('qualification_id').notNull().references(() => qualifications.id),
+    credits: integer('credits').notNull(),
+  },
+  (t) => [uniqueIndex('micro_credential_stacking_unique').on(t.microCredentialId, t.qualificationId), index('micro_credential_stacking_q_idx').on(t.qualificationId)],
 );

@@ -89,6 +89,7 @@ const PEOPLE: SeedPerson[] = [
 export async function seed(): Promise<void> {
   const { db } = await import('./client.server');
   const { organisations, users } = await import('./schema');
+  const { seedWorkshops } = await import('./seed-workshops');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   db.transaction((tx) => {
     for (const org of ORGANISATIONS) {
@@ -113,6 +114,7 @@ export async function seed(): Promise<void> {
       if (existing) tx.update(users).set(values).where(eq(users.id, existing.id)).run();
       else tx.insert(users).values({ ...values, passwordHash, emailVerifiedAt: Date.now() }).run();
     }
+    seedWorkshops(tx);
   });
 }
 

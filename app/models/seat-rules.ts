@@ -23,10 +23,10 @@ export type WaitlistEntry = { rsvpId: number; userId: number; organisationId: nu
  * Who to promote, in order, given the waitlist in arrival order: the first person whose organisation is under
  * its cap takes each free seat; people blocked by their organisation's cap keep their place for later.
  */
-export function choosePromotions(state: SeatState, waitlist: WaitlistEntry[]): WaitlistEntry[] {
+export function choosePromotions<T extends WaitlistEntry>(state: SeatState, waitlist: T[]): T[] {
   const byOrg = new Map(state.confirmedByOrg);
   let confirmed = state.confirmed;
-  const promoted: WaitlistEntry[] = [];
+  const promoted: T[] = [];
   for (const entry of waitlist) {
     if (confirmed >= state.capacity) break;
     const orgCount = byOrg.get(entry.organisationId) ?? 0;

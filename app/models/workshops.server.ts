@@ -50,12 +50,14 @@ const baseSchema = z.object({
     .string()
     .trim()
     .min(1, 'Enter how many seats there are.')
-    .pipe(z.coerce.number({ error: 'Enter the number of seats as a whole number.' }).int('Enter the number of seats as a whole number.').min(0, 'Capacity cannot be below zero.').max(100000, 'That is more seats than any venue has.')),
+    .transform(Number)
+    .pipe(z.number({ error: 'Enter the number of seats as a whole number.' }).int('Enter the number of seats as a whole number.').min(0, 'Capacity cannot be below zero.').max(100000, 'That is more seats than any venue has.')),
   orgSeatCap: z
     .string()
     .optional()
     .transform((s) => (s ?? '').trim())
-    .pipe(z.union([z.literal(''), z.coerce.number().int('Enter the cap as a whole number.').min(1, 'A cap must be at least 1 seat (leave it empty for no cap).')])),
+    .transform((s) => (s === '' ? null : Number(s)))
+    .pipe(z.union([z.null(), z.number({ error: 'Enter the cap as a whole number.' }).int('Enter the cap as a whole number.').min(1, 'A cap must be at least 1 seat (leave it empty for no cap).')])),
   rsvpDeadline: z.string().optional().transform((s) => (s ?? '').trim()),
   audience: z.enum(['all', 'organisations'], { error: 'Choose who the workshop is for.' }),
 });
@@ -77,13 +79,15 @@ export type WorkshopInput = {
 };
 
 /** Validates the scheduling form: every impossible combination gets a message on the field it concerns. */
+export type WorkshopFormValues = { [field: string]: string | string[] };
+
 export function parseWorkshopForm(formData: FormData):
-  | { ok: true; data: WorkshopInput; values: FormValues & { organisationIds: string[] } }
-  | { ok: false; errors: FieldErrors; values: FormValues & { organisationIds: string[] } } {
+  | { ok: true; data: WorkshopInput; values: WorkshopFormValues }
+  | { ok: false; errors: FieldErrors; values: WorkshopFormValues } {
   const values: FormValues = {};
   for (const [key, value] of formData) if (typeof value === 'string' && !(key in values)) values[key] = value;
   const organisationIdValues = formData.getAll('organisationIds').filter((v): v is string => typeof v === 'string');
-  const allValues = { ...values, organisationIds: organisationIdValues };
+  const allValues: WorkshopFormValues = { ...values, organisationIds: organisationIdValues };
   const errors: Record<string, string[]> = {};
   const add = (key: string, message: string) => (errors[key] ??= []).push(message);
 
@@ -141,7 +145,7 @@ export function parseWorkshopForm(formData: FormData):
       venue: p.mode === 'online' ? '' : p.venue,
       onlineUrl: p.mode === 'in_person' ? '' : p.onlineUrl,
       capacity: p.capacity,
-      orgSeatCap: p.orgSeatCap === '' ? null : p.orgSeatCap,
+      orgSeatCap: p.orgSeatCap,
       rsvpDeadline: deadline,
       audience: p.audience,
       organisationIds: p.audience === 'organisations' ? organisationIds : [],

@@ -3,16 +3,24 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getUser } from '~/utils/auth.server';
 import { getHomeSummary } from '~/models/home.server';
+import { nextWorkshops } from '~/models/workshops.server';
+import { myUpcomingRsvps } from '~/models/rsvps.server';
+import { formatDateRange } from '~/utils/time';
 
 export const meta: MetaFunction = () => [{ title: 'Micro-credentials Community of Practice' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);
-  return { user, summary: getHomeSummary() };
+  return {
+    user,
+    summary: getHomeSummary(),
+    workshops: nextWorkshops(3),
+    myRsvps: user ? myUpcomingRsvps(user.id) : [],
+  };
 }
 
 export default function Home() {
-  const { user, summary } = useLoaderData<typeof loader>();
+  const { user, summary, workshops, myRsvps } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <section className="hero" aria-labelledby="home-title">
@@ -37,8 +45,51 @@ export default function Home() {
       <div className="grid grid--2">
         <section className="card" aria-labelledby="workshops-title">
           <h2 id="workshops-title">Upcoming workshops</h2>
-          <p className="empty">No workshops are scheduled yet. Coordinators announce them here.</p>
+          {workshops.length ? (
+            <ul className="list-plain">
+              {workshops.map((w) => (
+                <li key={w.id}>
+                  <Link to={`/workshops/${w.slug}`}>{w.title}</Link>
+                  <p className="meta">
+                    {formatDateRange(w.startsAt, w.endsAt)} ·{' '}
+                    {w.seatsTaken >= w.capacity ? `Full, ${w.waitlistLength} on the waitlist` : `${w.capacity - w.seatsTaken} of ${w.capacity} seats left`}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="empty">No workshops are scheduled yet. Coordinators announce them here.</p>
+          )}
+          <p>
+            <Link to="/workshops">All workshops, and the records of past meetings</Link>
+          </p>
         </section>
+        {user ? (
+          <section className="card" aria-labelledby="my-rsvps-title">
+            <h2 id="my-rsvps-title">Your RSVPs</h2>
+            {myRsvps.length ? (
+              <ul className="list-plain">
+                {myRsvps.map((r) => (
+                  <li key={r.rsvpId}>
+                    <Link to={`/workshops/${r.slug}`}>{r.title}</Link>
+                    <p className="meta">
+                      {formatDateRange(r.startsAt, r.endsAt)} ·{' '}
+                      {r.seatStatus === 'confirmed'
+                        ? "You're going"
+                        : r.seatStatus === 'waitlisted'
+                          ? `Waitlist position ${r.waitlistPosition}`
+                          : r.response === 'maybe'
+                            ? 'Maybe'
+                            : "Can't go"}
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="empty">You have not replied to any upcoming workshop yet.</p>
+            )}
+          </section>
+        ) : null}
         <section className="card" aria-labelledby="pilots-title">
           <h2 id="pilots-title">Pilot case studies</h2>
           <p className="empty">No pilots have been published yet. Project managers share their pilots here so others can build on them.</p>

@@ -2,10 +2,10 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '../../db/client.server';
-import { joinRequests, users } from '../../db/schema';
+import { users } from '../../db/schema';
 import { seed } from '../../db/seed';
 import { signIn } from '~/models/accounts.server';
-import { createInvitation, revokeInvitation } from '~/models/invitations.server';
+import { createInvitation, listInvitations, revokeInvitation } from '~/models/invitations.server';
 import { decideJoinRequest, listJoinRequests } from '~/models/join-requests.server';
 import { organisationOptions } from '~/models/organisations.server';
 import { createSession, generateToken, validateSessionToken, type SessionUser } from '~/utils/auth.server';
@@ -186,8 +186,10 @@ describe('request to join', () => {
     expect(findUser(email)).toBeUndefined();
     const letter = mailTo(email).find((m) => m.dedupeKey.startsWith('join-decided:'))!;
     expect(letter.subject).toMatch(/^Your request to join/);
-    expect(letter.text).toContain('not able to approve it');
-    expect(letter.text).toContain('Please ask your ITO to nominate you.');
+    const text = letter.text.replace(/\s+/g, ' ');
+    expect(text).toContain("we're not able to approve it");
+    expect(text).toContain('Please ask your ITO to nominate you.');
+    expect(letter.html).toContain('Please ask your ITO to nominate you.');
     expect((await signIn(email, PASSWORD, '10.1.2.2')).ok).toBe(false);
   });
 
@@ -302,13 +304,11 @@ describe('accepting an invitation', () => {
     expect((await call(invite.loader, { path: `/invite/${first}`, params: { token: first } })).status).toBe(404);
     expect((await call(invite.loader, { path: `/invite/${second}`, params: { token: second } })).data.invitation.organisationName).toBe('BCITO');
 
-    const row = db.select().from(joinRequests).all(); // unrelated table stays untouched by invitations
-    const invitationId = listOutbox(1000).find((m) => m.toAddress === email && m.text.includes(second))!.dedupeKey.replace('invitation:', '');
-    expect(revokeInvitation(coordinator, Number(invitationId))).toBe(true);
+    const open = listInvitations().find((i) => i.email === email && i.revokedAt === null)!;
+    expect(revokeInvitation(coordinator, open.id)).toBe(true);
     expect((await call(invite.loader, { path: `/invite/${second}`, params: { token: second } })).status).toBe(404);
     expect((await accept(second)).status).toBe(404);
     expect(findUser(email)).toBeUndefined();
-    expect(db.select().from(joinRequests).all()).toEqual(row);
   });
 
   it('refuses a short or common password with a field message and keeps the invitation open', async () => {
