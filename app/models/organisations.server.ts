@@ -32,7 +32,9 @@ export function listOrganisations() {
       name: organisations.name,
       kind: organisations.kind,
       description: organisations.description,
-      memberCount: sql<number>`(select count(*) from users u where u.organisation_id = ${organisations.id} and u.deactivated_at is null)`,
+      // Qualified by hand: drizzle renders ${organisations.id} as a bare "id" in a one-table select, which inside
+      // this subquery would mean u.id and count the wrong people.
+      memberCount: sql<number>`(select count(*) from users u where u.organisation_id = "organisations"."id" and u.deactivated_at is null)`,
     })
     .from(organisations)
     .orderBy(asc(organisations.name))
