@@ -57,6 +57,9 @@ export async function changePassword(
   currentSessionId: string,
   input: z.infer<typeof changePasswordSchema>,
 ): Promise<PasswordChangeOutcome> {
+  // A stolen session must not become an unlimited password-guessing oracle.
+  const limit = consumeRateLimit(`password-change:${user.id}`, 10, 15 * MINUTE);
+  if (!limit.allowed) return { ok: false, errors: { currentPassword: ['Too many attempts. Wait a few minutes and try again.'] } };
   const row = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get();
   if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, input.currentPassword))) {
     return { ok: false, errors: { currentPassword: ['That is not your current password.'] } };

@@ -106,11 +106,12 @@ export async function acceptInvitation(token: string, input: z.infer<typeof acce
   if (problem) return { ok: false, errors: { password: [problem] } };
   const passwordHash = await hashPassword(input.password);
   return db.transaction((tx) => {
-    const claimed = tx.update(invitations).set({ acceptedAt: Date.now() }).where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))).run();
-    if (claimed.changes !== 1) return { ok: false as const, errors: { _form: ['This invitation has already been used.'] } };
+    // Checked before the invitation is spent, so a refusal leaves the link usable.
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get()) {
       return { ok: false as const, errors: { _form: ['An account with this email address already exists. Sign in instead.'] } };
     }
+    const claimed = tx.update(invitations).set({ acceptedAt: Date.now() }).where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))).run();
+    if (claimed.changes !== 1) return { ok: false as const, errors: { _form: ['This invitation has already been used.'] } };
     const user = tx
       .insert(users)
       .values({ email: invitation.email, name: input.name, organisationId: invitation.organisationId, role: invitation.role, passwordHash, emailVerifiedAt: Date.now() })

@@ -39,8 +39,9 @@ export async function requestToJoin(input: z.infer<typeof joinRequestSchema>, cl
   if (!org) return { ok: false, errors: { organisationId: ['Choose your organisation from the list.'] } };
   const problem = passwordProblem(input.password, { email: input.email, name: input.name });
   if (problem) return { ok: false, errors: { password: [problem] } };
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) return { ok: true };
+  // Hash before looking the address up, so the answer takes as long whether or not the account exists.
   const passwordHash = await hashPassword(input.password);
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get()) return { ok: true };
   const token = generateToken();
   db.transaction((tx) => {
     // A repeated request replaces the earlier undecided one, so the newest link and details win.
@@ -60,13 +61,20 @@ export async function requestToJoin(input: z.infer<typeof joinRequestSchema>, cl
 }
 
 /** Confirms the address behind a join request; the request then waits for a coordinator. */
-export function verifyJoinRequest(token: string): { ok: true; name: string } | { ok: false } {
+const VERIFY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function verifyJoinRequest(
+  token: string,
+  now = Date.now(),
+): { ok: true; name: string; status: (typeof joinRequests.$inferSelect)['status'] } | { ok: false } {
   const row = db.select().from(joinRequests).where(eq(joinRequests.verifyTokenHash, hashToken(token))).get();
   if (!row) return { ok: false };
   if (row.status === 'unverified') {
-    db.update(joinRequests).set({ status: 'pending', verifiedAt: Date.now() }).where(and(eq(joinRequests.id, row.id), eq(joinRequests.status, 'unverified'))).run();
+    if (now - row.createdAt > VERIFY_TTL_MS) return { ok: false };
+    db.update(joinRequests).set({ status: 'pending', verifiedAt: now }).where(and(eq(joinRequests.id, row.id), eq(joinRequests.status, 'unverified'))).run();
+    return { ok: true, name: row.name, status: 'pending' };
   }
-  return { ok: true, name: row.name };
+  return { ok: true, name: row.name, status: row.status };
 }
 
 export function listJoinRequests() {

@@ -13,7 +13,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ params }: LoaderFunctionArgs) {
   const outcome = verifyJoinRequest(params.token ?? '');
   if (!outcome.ok) return data({ ok: false as const, name: null }, { status: 404 });
-  return { ok: true as const, name: outcome.name };
+  return { ok: true as const, name: outcome.name, status: outcome.status };
 }
 
 export default function VerifyJoinRequest() {
@@ -23,7 +23,7 @@ export default function VerifyJoinRequest() {
       <div className="narrow">
         <h1>That link is not recognised</h1>
         <p>
-          The confirmation link may have been copied incompletely, or it belongs to an earlier request that a newer one replaced. Use the link in
+          The confirmation link may have been copied incompletely, it may be more than seven days old, or it belongs to an earlier request that a newer one replaced. Use the link in
           the most recent email we sent you, or <Link to="/join">request to join</Link> again.
         </p>
       </div>
@@ -32,7 +32,15 @@ export default function VerifyJoinRequest() {
   return (
     <div className="narrow" role="status">
       <h1>Thanks, your email address is confirmed</h1>
-      <p>Kia ora {result.name}. A coordinator will review your request to join and email you as soon as it has been decided.</p>
+      {result.status === 'approved' ? (
+        <p>
+          Kia ora {result.name}. Your request has already been approved: <Link to="/login">sign in</Link>.
+        </p>
+      ) : result.status === 'declined' ? (
+        <p>Kia ora {result.name}. A coordinator has already decided on this request and emailed you.</p>
+      ) : (
+        <p>Kia ora {result.name}. A coordinator will review your request to join and email you as soon as it has been decided.</p>
+      )}
       <p>
         <Link to="/">Go to the home page</Link>
       </p>

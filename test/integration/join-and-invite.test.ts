@@ -156,7 +156,7 @@ describe('request to join', () => {
     const token = linkToken(email, '/join/verify/');
     const verified = await call(verify.loader, { path: `/join/verify/${token}`, params: { token } });
     expect(verified.status).toBe(200);
-    expect(verified.data).toEqual({ ok: true, name: 'Mere Tane' });
+    expect(verified.data).toEqual({ ok: true, name: 'Mere Tane', status: 'pending' });
     expect(requestFor(email)?.status).toBe('pending');
     // Opening the link again is harmless.
     expect((await call(verify.loader, { path: `/join/verify/${token}`, params: { token } })).status).toBe(200);
@@ -213,7 +213,7 @@ describe('request to join', () => {
     expect(second).not.toBe(first);
     expect(listJoinRequests().filter((r) => r.email === email)).toHaveLength(1);
     expect((await call(verify.loader, { path: `/join/verify/${first}`, params: { token: first } })).status).toBe(404);
-    expect((await call(verify.loader, { path: `/join/verify/${second}`, params: { token: second } })).data).toEqual({ ok: true, name: 'Twice Asked' });
+    expect((await call(verify.loader, { path: `/join/verify/${second}`, params: { token: second } })).data).toEqual({ ok: true, name: 'Twice Asked', status: 'pending' });
   });
 
   it('an unknown confirmation link is a 404 with a friendly page, not an error', async () => {
