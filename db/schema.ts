@@ -439,3 +439,87 @@ export const microCredentialStacking = sqliteTable(
   },
   (t) => [uniqueIndex('micro_credential_stacking_unique').on(t.microCredentialId, t.qualificationId), index('micro_credential_stacking_q_idx').on(t.qualificationId)],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resource library
+
+export const RESOURCE_KINDS = ['report', 'info_sheet', 'presentation', 'template', 'evaluation', 'programme_document', 'assessment', 'other'] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export const resources = sqliteTable(
+  'resources',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    kind: text('kind', { enum: RESOURCE_KINDS }).notNull(),
+    authors: text('authors').notNull().default(''),
+    organisationId: integer('organisation_id').references(() => organisations.id),
+    publishedOn: integer('published_on'),
+    summary: text('summary').notNull().default(''),
+    licence: text('licence').notNull().default(''),
+    visibility: text('visibility', { enum: VISIBILITIES }).notNull().default('public'),
+    reviewBy: integer('review_by'),
+    // A link resource has a URL and no versions; a file resource has versions and no URL.
+    externalUrl: text('external_url'),
+    uploadedById: integer('uploaded_by_id').references(() => users.id),
+    downloadCount: integer('download_count').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('resources_org_idx').on(t.organisationId), index('resources_created_idx').on(t.createdAt)],
+);
+
+// Stored files, content-addressed: the file on disk is named by its SHA-256, so the same bytes are kept once.
+export const storedFiles = sqliteTable('stored_files', {
+  sha256: text('sha256').primaryKey(),
+  size: integer('size').notNull(),
+  mimeType: text('mime_type').notNull(),
+  // Text found inside the document (PDF, DOCX ...), for full-text search; null until extracted.
+  extractedText: text('extracted_text'),
+  extractionError: text('extraction_error'),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+export const resourceVersions = sqliteTable(
+  'resource_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    resourceId: integer('resource_id').notNull().references(() => resources.id, { onDelete: 'cascade' }),
+    versionNumber: integer('version_number').notNull(),
+    sha256: text('sha256').notNull().references(() => storedFiles.sha256),
+    // The uploader's file name: a label only, never a path.
+    originalName: text('original_name').notNull(),
+    note: text('note').notNull().default(''),
+    uploadedById: integer('uploaded_by_id').references(() => users.id),
+    downloadCount: integer('download_count').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('resource_versions_number_unique').on(t.resourceId, t.versionNumber), index('resource_versions_sha_idx').on(t.sha256)],
+);
+
+export const resourceTags = sqliteTable(
+  'resource_tags',
+  {
+    resourceId: integer('resource_id').notNull().references(() => resources.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [uniqueIndex('resource_tags_unique').on(t.resourceId, t.tag), index('resource_tags_tag_idx').on(t.tag)],
+);
+
+export const resourceWorkshops = sqliteTable(
+  'resource_workshops',
+  {
+    resourceId: integer('resource_id').notNull().references(() => resources.id, { onDelete: 'cascade' }),
+    workshopId: integer('workshop_id').notNull().references(() => workshops.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('resource_workshops_unique').on(t.resourceId, t.workshopId), index('resource_workshops_w_idx').on(t.workshopId)],
+);
+
+export const resourceCaseStudies = sqliteTable(
+  'resource_case_studies',
+  {
+    resourceId: integer('resource_id').notNull().references(() => resources.id, { onDelete: 'cascade' }),
+    caseStudyId: integer('case_study_id').notNull().references(() => caseStudies.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('resource_case_studies_unique').on(t.resourceId, t.caseStudyId), index('resource_case_studies_cs_idx').on(t.caseStudyId)],
+);
