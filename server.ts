@@ -53,7 +53,8 @@ app.use((req: Request, res: Response, next: NextFunction) => {
     [
       "default-src 'self'",
       `script-src 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-inline'" : ''}`,
-      `style-src 'self'${isDev ? " 'unsafe-inline'" : ''}`,
+      // Captured emails (coordinators only, no SMTP) carry inline styles; scripts stay blocked there too.
+      `style-src 'self'${isDev || req.path.startsWith('/dev/mail/') ? " 'unsafe-inline'" : ''}`,
       "img-src 'self' data:",
       "font-src 'self'",
       `connect-src 'self'${devConnect}`,

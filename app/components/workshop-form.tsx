@@ -4,7 +4,18 @@ import { Form } from '@remix-run/react';
 import { useId, type ReactNode } from 'react';
 import { FormError, TextAreaField, TextField, type FieldErrors } from '~/components/forms';
 
-export type WorkshopFormValues = Partial<Record<string, string>> & { organisationIds?: string[] };
+/** What the form shows: single values by field name, and `organisationIds` as a list (parseWorkshopForm's `values`). */
+export type WorkshopFormValues = { [field: string]: string | string[] | undefined };
+
+function single(values: WorkshopFormValues, name: string): string {
+  const value = values[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function list(values: WorkshopFormValues, name: string): string[] {
+  const value = values[name];
+  return Array.isArray(value) ? value : typeof value === 'string' && value ? [value] : [];
+}
 export type Option = { value: string; label: string };
 
 /** The names of every field the form sends, in order (hidden copies in the over-capacity panel use them too). */
@@ -80,9 +91,9 @@ export function HiddenWorkshopValues({ values }: { values: WorkshopFormValues })
   return (
     <>
       {WORKSHOP_FIELD_NAMES.map((name) => (
-        <input key={name} type="hidden" name={name} value={values[name] ?? ''} />
+        <input key={name} type="hidden" name={name} value={single(values, name)} />
       ))}
-      {(values.organisationIds ?? []).map((id) => (
+      {list(values, 'organisationIds').map((id) => (
         <input key={`org-${id}`} type="hidden" name="organisationIds" value={id} />
       ))}
     </>
@@ -98,7 +109,7 @@ export function WorkshopForm(props: {
   children: ReactNode;
 }) {
   const { values, errors = {}, organisations } = props;
-  const v = (name: string) => values[name] ?? '';
+  const v = (name: string) => single(values, name);
   return (
     <Form method="post" className="form" noValidate>
       <FormError errors={errors._form} />
@@ -172,7 +183,7 @@ export function WorkshopForm(props: {
         hint="Only used when the workshop is for chosen organisations."
         className="choice-list choice-list--columns"
         options={organisations.map((o) => ({ value: String(o.id), label: o.name }))}
-        selected={values.organisationIds ?? []}
+        selected={list(values, 'organisationIds')}
         errors={errors.organisationIds}
       />
       <div className="actions">{props.children}</div>

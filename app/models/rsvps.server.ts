@@ -302,7 +302,7 @@ export function queueDueReminders(now = Date.now(), leadMs = reminderLeadMs()): 
           queueEmail(tx, {
             to: person.email,
             dedupeKey: `workshop:${workshop.id}:reminder:${workshop.startsAt}:${person.userId}`,
-            message: workshopReminderEmail({ appUrl: env().APP_URL, name: person.name, workshop: emailWorkshop(workshop, true), onlineUrl: workshop.onlineUrl || undefined }),
+            message: workshopReminderEmail({ appUrl: env().APP_URL, name: person.name, workshop: emailWorkshop(workshop, true), onlineUrl: workshop.onlineUrl || undefined, now }),
           });
           queued++;
         }

@@ -391,6 +391,7 @@ export function parseRecordForm(formData: FormData): { ok: true; data: RecordInp
   if (notesMd.length > 50000) add('notes', 'Keep the notes under 50,000 characters.');
   const decisions: string[] = [];
   const actionItems: RecordInput['actionItems'] = [];
+  const actionRows: number[] = []; // the form row each action came from, so its errors land on that row
   for (let i = 0; i < MAX_RECORD_ROWS; i++) {
     const decision = text(`decision-${i}`);
     if (decision) {
@@ -412,6 +413,7 @@ export function parseRecordForm(formData: FormData): { ok: true; data: RecordInp
     const ownerId = owner ? Number(owner) : null;
     if (ownerId !== null && (!Number.isInteger(ownerId) || ownerId <= 0)) add(`action-${i}-owner`, 'Choose an organisation from the list.');
     actionItems.push({ text: action, ownerOrganisationId: ownerId, dueDate });
+    actionRows.push(i);
   }
   const attendingOrganisationIds = [...new Set(formData.getAll('attendingOrganisationIds').map(Number))];
   const orgIds = [...new Set([...attendingOrganisationIds, ...actionItems.map((a) => a.ownerOrganisationId).filter((id): id is number => id !== null)])];
@@ -420,7 +422,7 @@ export function parseRecordForm(formData: FormData): { ok: true; data: RecordInp
     const known = new Set(db.select({ id: organisations.id }).from(organisations).where(inArray(organisations.id, orgIds)).all().map((o) => o.id));
     if (attendingOrganisationIds.some((id) => !known.has(id))) add('attendingOrganisationIds', 'One of the chosen organisations does not exist.');
     actionItems.forEach((a, i) => {
-      if (a.ownerOrganisationId !== null && !known.has(a.ownerOrganisationId)) add(`action-${i}-owner`, 'That organisation does not exist.');
+      if (a.ownerOrganisationId !== null && !known.has(a.ownerOrganisationId)) add(`action-${actionRows[i]}-owner`, 'That organisation does not exist.');
     });
   }
   if (Object.keys(errors).length) return { ok: false, errors };
@@ -473,8 +475,8 @@ export function getWorkshopRecord(workshopId: number) {
 // Reading
 
 const seatCounts = {
-  seatsTaken: sql<number>`(select count(*) from rsvps r where r.workshop_id = ${workshops.id} and r.seat_status = 'confirmed')`,
-  waitlistLength: sql<number>`(select count(*) from rsvps r where r.workshop_id = ${workshops.id} and r.seat_status = 'waitlisted')`,
+  seatsTaken: sql<number>`(select count(*) from rsvps r where r.workshop_id = "workshops"."id" and r.seat_status = 'confirmed')`,
+  waitlistLength: sql<number>`(select count(*) from rsvps r where r.workshop_id = "workshops"."id" and r.seat_status = 'waitlisted')`,
 };
 
 const listColumns = {
@@ -606,8 +608,8 @@ export function workshopsForOrganisation(organisationId: number) {
     .where(
       and(
         inArray(workshops.status, ['scheduled', 'completed']),
-        sql`(exists (select 1 from workshop_attending_organisations a where a.workshop_id = ${workshops.id} and a.organisation_id = ${organisationId})
-          or exists (select 1 from rsvps r join users u on u.id = r.user_id where r.workshop_id = ${workshops.id} and u.organisation_id = ${organisationId} and r.seat_status = 'confirmed' and coalesce(r.attended, 1) = 1))`,
+        sql`(exists (select 1 from workshop_attending_organisations a where a.workshop_id = "workshops"."id" and a.organisation_id = ${organisationId})
+          or exists (select 1 from rsvps r join users u on u.id = r.user_id where r.workshop_id = "workshops"."id" and u.organisation_id = ${organisationId} and r.seat_status = 'confirmed' and coalesce(r.attended, 1) = 1))`,
       ),
     )
     .orderBy(desc(workshops.startsAt))

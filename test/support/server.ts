@@ -73,6 +73,11 @@ export async function startPortal(options: { env?: Record<string, string | undef
     throw new Error('No production build in build/: run `npm run build` first (npm run test:e2e does).');
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-e2e-'));
+  // The server runs in a folder with its own copy of build/, so a rebuild while the tests run (a developer's
+  // `npm run build`, say) cannot swap the assets out from under it.
+  const cwd = path.join(dir, 'app');
+  fs.cpSync(path.join(ROOT, 'build'), path.join(cwd, 'build'), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(cwd, 'node_modules'), 'dir');
   const databasePath = path.join(dir, 'portal.db');
   fs.copyFileSync(migratedDatabase(), databasePath);
   const port = await freePort();
@@ -89,6 +94,8 @@ export async function startPortal(options: { env?: Record<string, string | undef
     APP_URL: url,
     MAIL_WORKER_INTERVAL_MS: '200',
     SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+    MIGRATIONS_DIR: path.join(ROOT, 'drizzle'),
+    TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json'),
     ...options.env,
   };
   // Vitest's own variables would make the server think it is under test.
@@ -97,7 +104,7 @@ export async function startPortal(options: { env?: Record<string, string | undef
 
   await run(TSX, ['db/seed.ts'], env);
 
-  const child = spawn(TSX, ['server.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [path.join(ROOT, 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const onOutput = (d: Buffer) => {
     output += d.toString();
