@@ -44,6 +44,20 @@ function seatState(tx: Tx, workshop: Workshop): SeatState {
   return { capacity: workshop.capacity, confirmed, orgSeatCap: workshop.orgSeatCap, confirmedByOrg };
 }
 
+/**
+ * Arrival stamp for a new waitlist place: never earlier than anyone already waiting, so a newcomer always joins at
+ * the back and the position they are told stays true (clocks of different processes and equal milliseconds
+ * cannot reorder the queue).
+ */
+function nextWaitlistStamp(tx: Tx, workshopId: number, now: number): number {
+  const last = tx
+    .select({ last: sql<number | null>`max(${rsvps.waitlistedAt})` })
+    .from(rsvps)
+    .where(and(eq(rsvps.workshopId, workshopId), eq(rsvps.seatStatus, 'waitlisted')))
+    .get()?.last;
+  return last === null || last === undefined ? now : Math.max(now, last + 1);
+}
+
 /** 1-based place in the queue, by arrival. */
 export function waitlistPosition(tx: Tx | typeof db, workshopId: number, rsvpId: number): number {
   const me = tx.select({ waitlistedAt: rsvps.waitlistedAt }).from(rsvps).where(eq(rsvps.id, rsvpId)).get();
@@ -66,9 +80,12 @@ export function waitlistPosition(tx: Tx | typeof db, workshopId: number, rsvpId:
  * Records a member's answer. "Going" takes a seat when one is free and their organisation is under its cap,
  * otherwise a place on the waitlist; giving up a seat promotes the next eligible person at once.
  */
-export function rsvp(user: SessionUser, workshopId: number, input: RsvpInput, now = Date.now()): RsvpOutcome {
+export function rsvp(user: SessionUser, workshopId: number, input: RsvpInput, at?: number): RsvpOutcome {
   return db.transaction(
     (tx) => {
+      // The clock is read once the write lock is ours: a time read before it would let a process that waited for
+      // the lock stamp an earlier arrival than one that was served first (then positions told would be wrong).
+      const now = at ?? Date.now();
       const workshop = tx.select().from(workshops).where(eq(workshops.id, workshopId)).get();
       if (!workshop || workshop.status === 'draft') return { ok: false, message: 'That workshop is not open for RSVPs.' };
       if (workshop.status !== 'scheduled') return { ok: false, message: `This workshop is ${workshop.status}; RSVPs are closed.` };
@@ -93,7 +110,7 @@ export function rsvp(user: SessionUser, workshopId: number, input: RsvpInput, no
           return { ok: true, status: 'waitlisted', waitlistPosition: position, message: `Your details are updated. You are number ${position} on the waitlist.` };
         }
         const seat: SeatStatus = canTakeSeat(seatState(tx, workshop), user.organisationId) ? 'confirmed' : 'waitlisted';
-        const values = { ...details, response: 'going' as const, seatStatus: seat, respondedAt: now, waitlistedAt: seat === 'waitlisted' ? now : null };
+        const values = { ...details, response: 'going' as const, seatStatus: seat, respondedAt: now, waitlistedAt: seat === 'waitlisted' ? nextWaitlistStamp(tx, workshop.id, now) : null };
         const rsvpId = existing
           ? (tx.update(rsvps).set(values).where(eq(rsvps.id, existing.id)).run(), existing.id)
           : tx.insert(rsvps).values({ ...values, workshopId: workshop.id, userId: user.id }).returning({ id: rsvps.id }).get().id;
@@ -124,9 +141,10 @@ export function rsvp(user: SessionUser, workshopId: number, input: RsvpInput, no
 }
 
 /** Removes the member's answer altogether (until the deadline); a freed seat goes to the waitlist. */
-export function withdrawRsvp(user: SessionUser, workshopId: number, now = Date.now()): RsvpOutcome {
+export function withdrawRsvp(user: SessionUser, workshopId: number, at?: number): RsvpOutcome {
   return db.transaction(
     (tx) => {
+      const now = at ?? Date.now(); // read under the write lock, as in rsvp()
       const workshop = tx.select().from(workshops).where(eq(workshops.id, workshopId)).get();
       if (!workshop) return { ok: false, message: 'That workshop no longer exists.' };
       if (workshop.rsvpDeadline !== null && now > workshop.rsvpDeadline && workshop.status === 'scheduled') {

@@ -18,10 +18,10 @@ import {
 import type { SessionUser } from '~/utils/auth.server';
 import { slugify } from '~/utils/labels';
 import { renderMarkdown } from '~/utils/markdown.server';
-import { formatDateRange, parseDateInput, parseDateTimeLocal } from '~/utils/time';
+import { formatDateRange, getZonedParts, parseDateInput, parseDateTimeLocal } from '~/utils/time';
 import { field, type FieldErrors, type FormValues } from '~/utils/validation.server';
 import { recordAudit } from './audit.server';
-import { notifyWorkshopChange, promoteFromWaitlist, type Tx } from './rsvps.server';
+import { notifyWorkshopChange, promoteFromWaitlist, queueRsvpEmail, waitlistPosition, type Tx } from './rsvps.server';
 import { overCapacity } from './seat-rules';
 
 export type Workshop = typeof workshops.$inferSelect;
@@ -163,7 +163,7 @@ function isHttpUrl(value: string): boolean {
 }
 
 function uniqueWorkshopSlug(tx: Tx, title: string, startsAt: number): string {
-  const year = new Date(startsAt).getUTCFullYear();
+  const year = getZonedParts(startsAt).year; // the NZ year: a New Year's Day morning is still the previous year in UTC
   const base = `${slugify(title).slice(0, 60)}-${year}`;
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
@@ -264,6 +264,14 @@ export function updateWorkshop(
       const after = tx.select().from(workshops).where(eq(workshops.id, workshopId)).get()!;
       if (after.status === 'scheduled') {
         if (attendeeFacingChange) notifyWorkshopChange(tx, after, 'updated', changes);
+        if (over.length > 0 && overCapacityChoice === 'waitlist') {
+          // Nobody loses a seat silently: each person moved off a seat is told their place on the waitlist.
+          const now = Date.now();
+          for (const person of over) {
+            const { email } = tx.select({ email: users.email }).from(users).where(eq(users.id, person.userId)).get()!;
+            queueRsvpEmail(tx, after, { userId: person.userId, name: person.name, email }, 'waitlisted', now, waitlistPosition(tx, workshopId, person.rsvpId));
+          }
+        }
         promoteFromWaitlist(tx, after);
       }
       recordAudit(tx, {

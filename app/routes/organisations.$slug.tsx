@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getOrganisationBySlug } from '~/models/organisations.server';
+import { workshopsForOrganisation } from '~/models/workshops.server';
+import { formatDateRange } from '~/utils/time';
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
 import { ORGANISATION_KIND_SHORT, ROLE_LABELS } from '~/utils/labels';
@@ -27,11 +29,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     people: viewer
       ? org.people.map((p) => ({ id: p.id, name: p.name, roleLabel: ROLE_LABELS[p.role], jobTitle: p.jobTitle }))
       : null,
+    workshops: workshopsForOrganisation(org.id),
   };
 }
 
 export default function Organisation() {
-  const { organisation, people, peopleCount, signedIn } = useLoaderData<typeof loader>();
+  const { organisation, people, peopleCount, signedIn, workshops } = useLoaderData<typeof loader>();
   const countText = peopleCount === 1 ? '1 member' : `${peopleCount} members`;
   return (
     <article className="stack">
@@ -101,8 +104,19 @@ export default function Organisation() {
       </section>
 
       <section aria-labelledby="workshops-title">
-        <h2 id="workshops-title">Workshops</h2>
-        <p className="empty">No workshops hosted by {organisation.name} are listed yet.</p>
+        <h2 id="workshops-title">Workshops attended</h2>
+        {workshops.length ? (
+          <ul className="list-plain">
+            {workshops.map((w) => (
+              <li key={w.id}>
+                <Link to={`/workshops/${w.slug}`}>{w.title}</Link>
+                <span className="meta"> · {formatDateRange(w.startsAt, w.endsAt)}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">No one from {organisation.name} has attended a workshop yet.</p>
+        )}
       </section>
     </article>
   );
