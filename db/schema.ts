@@ -523,3 +523,132 @@ export const resourceCaseStudies = sqliteTable(
   },
   (t) => [uniqueIndex('resource_case_studies_unique').on(t.resourceId, t.caseStudyId), index('resource_case_studies_cs_idx').on(t.caseStudyId)],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Discussions
+
+export const discussionCategories = sqliteTable(
+  'discussion_categories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    position: integer('position').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('discussion_categories_slug_unique').on(t.slug)],
+);
+
+export const THREAD_SUBJECT_TYPES = ['workshop', 'case_study', 'resource'] as const;
+export type ThreadSubjectType = (typeof THREAD_SUBJECT_TYPES)[number];
+
+export const threads = sqliteTable(
+  'threads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    categoryId: integer('category_id').notNull().references(() => discussionCategories.id),
+    title: text('title').notNull(),
+    authorId: integer('author_id').notNull().references(() => users.id),
+    // "Discuss this": the workshop, pilot or resource a thread is about, if any.
+    subjectType: text('subject_type', { enum: THREAD_SUBJECT_TYPES }),
+    subjectId: integer('subject_id'),
+    pinnedAt: integer('pinned_at'),
+    lockedAt: integer('locked_at'),
+    hiddenAt: integer('hidden_at'),
+    // Denormalised for fast lists: kept in step by the model in the same transaction as each post.
+    postCount: integer('post_count').notNull().default(0),
+    lastPostAt: integer('last_post_at').notNull().default(now),
+    lastPostId: integer('last_post_id'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [
+    index('threads_category_last_idx').on(t.categoryId, t.lastPostAt),
+    index('threads_last_idx').on(t.lastPostAt),
+    index('threads_subject_idx').on(t.subjectType, t.subjectId),
+  ],
+);
+
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id').notNull().references(() => users.id),
+    // 1-based position in the thread, fixed at creation: permalinks find their page from it.
+    number: integer('number').notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    quotedPostId: integer('quoted_post_id'),
+    editedAt: integer('edited_at'),
+    // Removed by its author: kept as "removed" so replies keep their context.
+    deletedAt: integer('deleted_at'),
+    hiddenAt: integer('hidden_at'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('posts_thread_number_unique').on(t.threadId, t.number), index('posts_author_idx').on(t.authorId, t.createdAt)],
+);
+
+export const postRevisions = sqliteTable(
+  'post_revisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    bodyMd: text('body_md').notNull(),
+    editorId: integer('editor_id').references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('post_revisions_post_idx').on(t.postId)],
+);
+
+// The highest post number a member has read in a thread.
+export const threadReads = sqliteTable(
+  'thread_reads',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    lastReadNumber: integer('last_read_number').notNull(),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('thread_reads_unique').on(t.userId, t.threadId)],
+);
+
+export const WATCH_LEVELS = ['watching', 'muted'] as const;
+export const threadWatches = sqliteTable(
+  'thread_watches',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').notNull().references(() => threads.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: WATCH_LEVELS }).notNull(),
+    // Batching: the highest post number already included in a notification to this member.
+    notifiedThroughNumber: integer('notified_through_number').notNull().default(0),
+    lastNotifiedAt: integer('last_notified_at'),
+  },
+  (t) => [uniqueIndex('thread_watches_unique').on(t.userId, t.threadId), index('thread_watches_thread_idx').on(t.threadId)],
+);
+
+export const categoryWatches = sqliteTable(
+  'category_watches',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    categoryId: integer('category_id').notNull().references(() => discussionCategories.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: WATCH_LEVELS }).notNull(),
+  },
+  (t) => [uniqueIndex('category_watches_unique').on(t.userId, t.categoryId)],
+);
+
+export const REPORT_STATUSES = ['open', 'resolved', 'dismissed'] as const;
+export const postReports = sqliteTable(
+  'post_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    postId: integer('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
+    reporterId: integer('reporter_id').notNull().references(() => users.id),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: REPORT_STATUSES }).notNull().default('open'),
+    resolvedById: integer('resolved_by_id').references(() => users.id),
+    resolvedAt: integer('resolved_at'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('post_reports_status_idx').on(t.status), uniqueIndex('post_reports_unique').on(t.postId, t.reporterId)],
+);

@@ -13,7 +13,8 @@ const TITLES: Record<number, string> = {
 export function GeneralErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const message = typeof error.data === 'string' && error.data.length < 300 ? error.data : null;
+    // Messages we throw are written for people; the router's own ("Error: No route matches …") are not.
+    const message = typeof error.data === 'string' && error.data.length < 300 && !error.data.startsWith('Error:') ? error.data : null;
     return (
       <section className="error-page" aria-labelledby="error-title">
         <h1 id="error-title">{TITLES[error.status] ?? 'Something went wrong'}</h1>
