@@ -88,6 +88,15 @@ app.use((req: Request, res: Response, next: NextFunction) => {
   res.status(403).type('text/plain').send('Cross-site request refused.');
 });
 
+// Every form in the portal posts url-encoded or multipart bodies; anything else is refused plainly, not as a 500.
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+app.use((req: Request, res: Response, next: NextFunction) => {
+  if (req.method !== 'POST' && req.method !== 'PUT' && req.method !== 'PATCH' && req.method !== 'DELETE') return next();
+  // Remix's own data requests (single fetch, `*.data`) carry form bodies too, so the same rule applies.
+  if (FORM_TYPES.test(req.get('content-type') ?? '')) return next();
+  res.status(415).type('text/plain').send('Send this as a form (application/x-www-form-urlencoded or multipart/form-data).');
+});
+
 if (viteDevServer) {
   app.use(viteDevServer.middlewares);
 } else {

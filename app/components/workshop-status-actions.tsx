@@ -17,20 +17,21 @@ export function WorkshopStatusActions(props: {
   if (status === 'cancelled' || status === 'completed') return null;
   return (
     <div className="stack">
-      <div className="actions">
-        {status === 'draft' ? (
-          <Form method="post" action={action} className="inline-form">
-            <input type="hidden" name="intent" value="publish" />
-            <SubmitButton>Publish</SubmitButton>
-          </Form>
-        ) : null}
-        {status === 'scheduled' && props.started ? (
-          <Form method="post" action={action} className="inline-form">
-            <input type="hidden" name="intent" value="complete" />
-            <SubmitButton className="button button--secondary">Mark completed</SubmitButton>
-          </Form>
-        ) : null}
-      </div>
+      {status === 'draft' || props.started ? (
+        <div className="actions">
+          {status === 'draft' ? (
+            <Form method="post" action={action} className="inline-form">
+              <input type="hidden" name="intent" value="publish" />
+              <SubmitButton>Publish</SubmitButton>
+            </Form>
+          ) : (
+            <Form method="post" action={action} className="inline-form">
+              <input type="hidden" name="intent" value="complete" />
+              <SubmitButton className="button button--secondary">Mark completed</SubmitButton>
+            </Form>
+          )}
+        </div>
+      ) : null}
       <Form method="post" action={action} className="form">
         <input type="hidden" name="intent" value="cancel" />
         <div className={`checkbox${props.cancelErrors?.length ? ' field--invalid' : ''}`}>

@@ -147,13 +147,15 @@ export function withdrawRsvp(user: SessionUser, workshopId: number, at?: number)
       const now = at ?? Date.now(); // read under the write lock, as in rsvp()
       const workshop = tx.select().from(workshops).where(eq(workshops.id, workshopId)).get();
       if (!workshop) return { ok: false, message: 'That workshop no longer exists.' };
-      if (workshop.rsvpDeadline !== null && now > workshop.rsvpDeadline && workshop.status === 'scheduled') {
+      // After the event (or once cancelled or completed) the replies are the attendance record: they stay.
+      if (workshop.status !== 'scheduled' || workshop.endsAt <= now) return { ok: false, message: 'This workshop is over, so its replies can no longer be changed.' };
+      if (workshop.rsvpDeadline !== null && now > workshop.rsvpDeadline) {
         return { ok: false, message: 'The RSVP deadline has passed. Contact a coordinator if you need to change your answer.' };
       }
       const existing = tx.select().from(rsvps).where(and(eq(rsvps.workshopId, workshopId), eq(rsvps.userId, user.id))).get();
       if (!existing) return { ok: true, status: 'unchanged', message: 'You had not replied to this workshop.' };
       tx.delete(rsvps).where(eq(rsvps.id, existing.id)).run();
-      if (existing.seatStatus === 'confirmed' && workshop.status === 'scheduled') {
+      if (existing.seatStatus === 'confirmed') {
         queueRsvpEmail(tx, workshop, { userId: user.id, name: user.name, email: user.email }, 'withdrawn', now);
         promoteFromWaitlist(tx, workshop, now);
       }

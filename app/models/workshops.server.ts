@@ -349,7 +349,8 @@ export function completeWorkshop(actor: SessionUser, workshopId: number): Status
       .selectDistinct({ organisationId: users.organisationId })
       .from(rsvps)
       .innerJoin(users, eq(users.id, rsvps.userId))
-      .where(and(eq(rsvps.workshopId, workshopId), eq(rsvps.seatStatus, 'confirmed')))
+      // People already marked as absent do not bring their organisation into the record.
+      .where(and(eq(rsvps.workshopId, workshopId), eq(rsvps.seatStatus, 'confirmed'), sql`coalesce(${rsvps.attended}, 1) = 1`))
       .all();
     for (const { organisationId } of attendedOrgs) tx.insert(workshopAttendingOrganisations).values({ workshopId, organisationId }).onConflictDoNothing().run();
     recordAudit(tx, { actorId: actor.id, action: 'workshop.complete', targetType: 'workshop', targetId: workshopId, summary: 'Marked a workshop completed' });

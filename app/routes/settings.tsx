@@ -23,6 +23,9 @@ export default function SettingsLayout() {
           <li>
             <NavLink to="/settings/security">Security</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/calendar">Calendar</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -99,6 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadline: workshop.rsvpDeadline === null ? null : formatDateTime(workshop.rsvpDeadline),
       audience: audience.map((o) => o.name),
       started,
+      ended: workshop.endsAt <= now || workshop.status === 'completed',
     },
     seats: {
       taken: seats.seatsTaken,
@@ -118,8 +119,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : null,
     // Names are for members only; visitors see the count.
     attendees: viewer ? listAttendees(workshop.id).map((a) => ({ userId: a.userId, name: a.name, organisationName: a.organisationName, organisationSlug: a.organisationSlug })) : null,
+    // Calendar links are for workshops still to come.
     calendar:
-      workshop.status === 'scheduled' || workshop.status === 'completed'
+      workshop.status === 'scheduled' && workshop.endsAt > now
         ? { ics: `/workshops/${workshop.slug}/calendar.ics`, google: googleCalendarUrl(calendarInput), outlook: outlookCalendarUrl(calendarInput) }
         : null,
     record: record
@@ -143,7 +145,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             name: r.name,
             email: r.email,
             organisationName: r.organisationName,
-            status: r.seatStatus === 'confirmed' ? 'Going' : r.seatStatus === 'waitlisted' ? 'Waitlisted' : r.response === 'maybe' ? 'Maybe' : 'Can’t go',
+            status: r.seatStatus === 'confirmed' ? 'Going' : r.seatStatus === 'waitlisted' ? 'Waitlisted' : r.response === 'maybe' ? 'Maybe' : "Can't go",
             confirmed: r.seatStatus === 'confirmed',
             mode: r.attendanceMode ? ATTENDANCE_LABELS[r.attendanceMode] : '',
             needs: r.needs,
@@ -222,16 +224,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 function RsvpState({ myRsvp }: { myRsvp: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['myRsvp']> }) {
   const mode = myRsvp.attendanceMode ? ` (${ATTENDANCE_LABELS[myRsvp.attendanceMode].toLowerCase()})` : '';
-  if (myRsvp.seatStatus === 'confirmed') return <p className="seat-line">You’re going{mode}.</p>;
+  if (myRsvp.seatStatus === 'confirmed') return <p className="seat-line">You're going{mode}.</p>;
   if (myRsvp.seatStatus === 'waitlisted') {
     return (
       <p className="seat-line">
-        You’re on the waitlist, position {myRsvp.waitlistPosition}. We’ll email you if a seat frees.
+        You're on the waitlist, position {myRsvp.waitlistPosition}. We'll email you if a seat frees.
       </p>
     );
   }
   if (myRsvp.response === 'maybe') return <p className="seat-line">Maybe. A maybe does not hold a seat.</p>;
-  return <p className="seat-line">You said you can’t go.</p>;
+  return <p className="seat-line">You said you can't go.</p>;
 }
 
 export default function WorkshopPage() {
@@ -273,10 +275,14 @@ export default function WorkshopPage() {
           {workshop.onlineUrl ? (
             <>
               <dt>Joining link</dt>
-              <dd>
-                <a href={workshop.onlineUrl} rel="noopener noreferrer">
-                  {workshop.onlineUrl}
-                </a>
+              <dd className="break-anywhere">
+                {/^https?:\/\//i.test(workshop.onlineUrl) ? (
+                  <a href={workshop.onlineUrl} rel="noopener noreferrer">
+                    {workshop.onlineUrl}
+                  </a>
+                ) : (
+                  workshop.onlineUrl
+                )}
               </dd>
             </>
           ) : null}
@@ -310,135 +316,6 @@ export default function WorkshopPage() {
           <p className="empty">The agenda has not been published yet.</p>
         )}
       </section>
-
-      <section aria-labelledby="rsvp-title" className="card">
-        <h2 id="rsvp-title">Your RSVP</h2>
-        {!viewer ? (
-          <p>
-            <Link to={loginUrl}>Sign in to RSVP</Link>. Not a member yet? <Link to="/join">Request to join</Link>.
-          </p>
-        ) : (
-          <>
-            {myRsvp ? <RsvpState myRsvp={myRsvp} /> : null}
-            {closedReason ? (
-              <p>{closedReason}</p>
-            ) : !viewer.inAudience ? (
-              <>
-                <FormError errors={rsvpErrors?._form} />
-                <p>{audienceMessage(workshop.audience)}</p>
-              </>
-            ) : (
-              <>
-                {workshop.deadline ? <p className="muted">You can reply, change or withdraw until {workshop.deadline}.</p> : null}
-                <Form
-                  method="post"
-                  className="form"
-                  noValidate
-                  key={myRsvp ? `${myRsvp.response}-${myRsvp.seatStatus ?? 'none'}-${myRsvp.attendanceMode ?? ''}` : 'none'}
-                >
-                  <input type="hidden" name="intent" value="rsvp" />
-                  <FormError errors={rsvpErrors?._form} />
-                  <ChoiceGroup
-                    legend="Will you come?"
-                    name="response"
-                    type="radio"
-                    options={[
-                      { value: 'going', label: 'Going' },
-                      { value: 'maybe', label: 'Maybe' },
-                      { value: 'not_going', label: 'Can’t go' },
-                    ]}
-                    selected={[rsvpValues?.response ?? myRsvp?.response ?? '']}
-                    errors={rsvpErrors?.response}
-                  />
-                  {workshop.mode === 'hybrid' ? (
-                    <ChoiceGroup
-                      legend="How will you attend?"
-                      name="attendanceMode"
-                      type="radio"
-                      options={[
-                        { value: 'in_person', label: 'In person' },
-                        { value: 'online', label: 'Online' },
-                      ]}
-                      selected={[rsvpValues?.attendanceMode ?? myRsvp?.attendanceMode ?? '']}
-                      errors={rsvpErrors?.attendanceMode}
-                    />
-                  ) : null}
-                  <TextAreaField
-                    label="Access or dietary needs (optional)"
-                    name="needs"
-                    rows={3}
-                    maxLength={1000}
-                    hint="Seen by coordinators only."
-                    defaultValue={rsvpValues?.needs ?? myRsvp?.needs ?? ''}
-                    errors={rsvpErrors?.needs}
-                  />
-                  <div>
-                    <SubmitButton pendingText="Sending…">{myRsvp ? 'Update my RSVP' : 'Send my RSVP'}</SubmitButton>
-                  </div>
-                </Form>
-                {myRsvp ? (
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="intent" value="withdraw" />
-                    <FormError errors={errorsFor('withdraw')?._form} />
-                    <SubmitButton className="button button--secondary" pendingText="Withdrawing…">
-                      Withdraw my RSVP
-                    </SubmitButton>
-                  </Form>
-                ) : null}
-              </>
-            )}
-          </>
-        )}
-      </section>
-
-      <section aria-labelledby="going-title">
-        <h2 id="going-title">Who’s going</h2>
-        {attendees ? (
-          attendees.length === 0 ? (
-            <p className="empty">Nobody has a seat yet.</p>
-          ) : (
-            <ul className="list-plain">
-              {attendees.map((a) => (
-                <li key={a.userId}>
-                  {a.name} <span className="meta">· <Link to={`/organisations/${a.organisationSlug}`}>{a.organisationName}</Link></span>
-                </li>
-              ))}
-            </ul>
-          )
-        ) : (
-          <p>
-            {seats.taken === 1 ? '1 person is' : `${seats.taken} people are`} going. <Link to={loginUrl}>Sign in</Link> to see who.
-          </p>
-        )}
-      </section>
-
-      {calendar ? (
-        <section aria-labelledby="calendar-title">
-          <h2 id="calendar-title">Add to your calendar</h2>
-          <ul className="link-list">
-            <li>
-              <a href={calendar.ics} download>
-                Download the calendar file (.ics)
-              </a>
-            </li>
-            <li>
-              <a href={calendar.google} rel="noopener noreferrer">
-                Add to Google Calendar
-              </a>
-            </li>
-            <li>
-              <a href={calendar.outlook} rel="noopener noreferrer">
-                Add to Outlook
-              </a>
-            </li>
-          </ul>
-          {viewer ? (
-            <p className="muted">
-              Or subscribe to <Link to="/settings/calendar">your personal calendar feed</Link>: it holds every workshop you have a seat at.
-            </p>
-          ) : null}
-        </section>
-      ) : null}
 
       {record ? (
         <section aria-labelledby="record-title">
@@ -496,6 +373,140 @@ export default function WorkshopPage() {
         </section>
       ) : null}
 
+      <section aria-labelledby="rsvp-title" className="card">
+        <h2 id="rsvp-title">Your RSVP</h2>
+        {!viewer ? (
+          closedReason ? (
+            <p>{closedReason}</p>
+          ) : (
+            <p>
+              <Link to={loginUrl}>Sign in to RSVP</Link>. Not a member yet? <Link to="/join">Request to join</Link>.
+            </p>
+          )
+        ) : (
+          <>
+            {myRsvp ? <RsvpState myRsvp={myRsvp} /> : null}
+            {closedReason ? (
+              <p>{closedReason}</p>
+            ) : !viewer.inAudience ? (
+              <>
+                <FormError errors={rsvpErrors?._form} />
+                <p>{audienceMessage(workshop.audience)}</p>
+              </>
+            ) : (
+              <>
+                {workshop.deadline ? <p className="muted">You can reply, change or withdraw until {workshop.deadline}.</p> : null}
+                <Form
+                  method="post"
+                  className="form"
+                  noValidate
+                  key={myRsvp ? `${myRsvp.response}-${myRsvp.seatStatus ?? 'none'}-${myRsvp.attendanceMode ?? ''}` : 'none'}
+                >
+                  <input type="hidden" name="intent" value="rsvp" />
+                  <FormError errors={rsvpErrors?._form} />
+                  <ChoiceGroup
+                    legend="Will you come?"
+                    name="response"
+                    type="radio"
+                    options={[
+                      { value: 'going', label: 'Going' },
+                      { value: 'maybe', label: 'Maybe' },
+                      { value: 'not_going', label: "Can't go" },
+                    ]}
+                    selected={[rsvpValues?.response ?? myRsvp?.response ?? '']}
+                    errors={rsvpErrors?.response}
+                  />
+                  {workshop.mode === 'hybrid' ? (
+                    <ChoiceGroup
+                      legend="How will you attend?"
+                      name="attendanceMode"
+                      type="radio"
+                      options={[
+                        { value: 'in_person', label: 'In person' },
+                        { value: 'online', label: 'Online' },
+                      ]}
+                      selected={[rsvpValues?.attendanceMode ?? myRsvp?.attendanceMode ?? '']}
+                      errors={rsvpErrors?.attendanceMode}
+                    />
+                  ) : null}
+                  <TextAreaField
+                    label="Access or dietary needs (optional)"
+                    name="needs"
+                    rows={3}
+                    maxLength={1000}
+                    hint="Seen by coordinators only."
+                    defaultValue={rsvpValues?.needs ?? myRsvp?.needs ?? ''}
+                    errors={rsvpErrors?.needs}
+                  />
+                  <div>
+                    <SubmitButton pendingText="Sending…">{myRsvp ? 'Update my RSVP' : 'Send my RSVP'}</SubmitButton>
+                  </div>
+                </Form>
+                {myRsvp ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="withdraw" />
+                    <FormError errors={errorsFor('withdraw')?._form} />
+                    <SubmitButton className="button button--secondary" pendingText="Withdrawing…">
+                      Withdraw my RSVP
+                    </SubmitButton>
+                  </Form>
+                ) : null}
+              </>
+            )}
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="going-title">
+        <h2 id="going-title">{workshop.ended ? 'Who went' : "Who's going"}</h2>
+        {attendees ? (
+          attendees.length === 0 ? (
+            <p className="empty">{workshop.ended ? 'Nobody had a seat.' : 'Nobody has a seat yet.'}</p>
+          ) : (
+            <ul className="list-plain">
+              {attendees.map((a) => (
+                <li key={a.userId}>
+                  {a.name} <span className="meta">· <Link to={`/organisations/${a.organisationSlug}`}>{a.organisationName}</Link></span>
+                </li>
+              ))}
+            </ul>
+          )
+        ) : (
+          <p>
+            {plural(seats.taken, 'person', 'people')} {workshop.ended ? 'had a seat' : seats.taken === 1 ? 'is going' : 'are going'}.{' '}
+            <Link to={loginUrl}>Sign in</Link> to see who.
+          </p>
+        )}
+      </section>
+
+      {calendar ? (
+        <section aria-labelledby="calendar-title">
+          <h2 id="calendar-title">Add to your calendar</h2>
+          <ul className="link-list">
+            <li>
+              <a href={calendar.ics} download>
+                Download the calendar file (.ics)
+              </a>
+            </li>
+            <li>
+              <a href={calendar.google} rel="noopener noreferrer">
+                Add to Google Calendar
+              </a>
+            </li>
+            <li>
+              <a href={calendar.outlook} rel="noopener noreferrer">
+                Add to Outlook
+              </a>
+            </li>
+          </ul>
+          {viewer ? (
+            <p className="muted">
+              Or subscribe to <Link to="/settings/calendar">your personal calendar feed</Link>: it holds every workshop you have a seat at.
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+
       {coordinatorView ? (
         <section aria-labelledby="coordinator-title" className="stack">
           <h2 id="coordinator-title">For coordinators</h2>
@@ -544,12 +555,12 @@ export default function WorkshopPage() {
                       {coordinatorView.rsvps.map((r) => (
                         <tr key={r.userId}>
                           <th scope="row">{r.name}</th>
-                          <td className="break-anywhere">{r.email}</td>
+                          <td className="nowrap">{r.email}</td>
                           <td>{r.organisationName}</td>
-                          <td>{r.status}</td>
-                          <td>{r.mode}</td>
+                          <td className="nowrap">{r.status}</td>
+                          <td className="nowrap">{r.mode}</td>
                           <td className="pre-wrap">{r.needs}</td>
-                          <td>{r.respondedAt}</td>
+                          <td className="nowrap">{r.respondedAt}</td>
                         </tr>
                       ))}
                     </tbody>

@@ -13,6 +13,8 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Micro-credentials CoP <noreply@microcredentials.localhost>'),
   MAIL_DIR: z.string().optional(),
   UPLOAD_DIR: z.string().optional(),
+  // Largest file the resource library accepts, in megabytes (decimals allowed, so tests can set a tiny limit).
+  UPLOAD_MAX_MB: z.coerce.number().positive().max(2048).default(25),
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
   SESSION_MAX_DAYS: z.coerce.number().positive().default(30),

@@ -15,7 +15,6 @@ const MEMBER = 'member@demo.example';
 let smtp: SmtpCapture;
 let portal: Portal;
 let browser: TestBrowser;
-const pages: Page[] = [];
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
@@ -30,9 +29,7 @@ afterAll(async () => {
 });
 
 async function openPage(options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}) {
-  const page = await browser.newPage({ baseURL: portal.url, ...options });
-  pages.push(page);
-  return page;
+  return browser.newPage({ baseURL: portal.url, ...options });
 }
 
 /**
@@ -40,8 +37,8 @@ async function openPage(options: { javaScriptEnabled?: boolean; viewport?: { wid
  * page with axe and for script errors (a CSP violation is one).
  */
 async function expectPage(page: Page, heading: string | RegExp, subheading?: string | RegExp): Promise<void> {
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  if (subheading) await page.getByRole('heading', { level: 2, name: subheading }).waitFor();
+  await page.getByRole('heading', { level: 1, name: heading, exact: typeof heading === 'string' }).waitFor();
+  if (subheading) await page.getByRole('heading', { level: 2, name: subheading, exact: typeof subheading === 'string' }).waitFor();
   expect(await page.getByRole('heading', { level: 1 }).count()).toBe(1);
   await expectNoAxeViolations(page);
   // Chromium logs every 4xx response as "Failed to load resource"; a 400 for a bad form is expected behaviour.
@@ -103,7 +100,7 @@ describe('joining', () => {
     const invitee = await openPage();
     await invitee.goto(link);
     await expectPage(invitee, 'Accept your invitation');
-    await expect(invitee.getByText('MITO').isVisible()).resolves.toBe(true);
+    await expect(invitee.getByText('MITO', { exact: true }).isVisible()).resolves.toBe(true);
     await invitee.getByLabel('Your name').fill('Wiremu Invited');
     await invitee.getByLabel('Choose a password').fill('kumara-harbour-lantern-42');
     await invitee.getByLabel('Type the password again').fill('kumara-harbour-lantern-42');
