@@ -90,6 +90,7 @@ export async function seed(): Promise<void> {
   const { db } = await import('./client.server');
   const { organisations, users } = await import('./schema');
   const { seedWorkshops } = await import('./seed-workshops');
+  const { seedCaseStudies } = await import('./seed-case-studies');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   db.transaction((tx) => {
     for (const org of ORGANISATIONS) {
@@ -115,7 +116,10 @@ export async function seed(): Promise<void> {
       else tx.insert(users).values({ ...values, passwordHash, emailVerifiedAt: Date.now() }).run();
     }
     seedWorkshops(tx);
+    seedCaseStudies(tx);
   });
+  const { seedResources } = await import('./seed-resources');
+  await seedResources(db);
 }
 
 /** Seeds only a database with no people in it, so `npm start` never overwrites real data. */

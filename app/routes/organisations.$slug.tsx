@@ -3,6 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getOrganisationBySlug } from '~/models/organisations.server';
 import { workshopsForOrganisation } from '~/models/workshops.server';
+import { caseStudiesForOrganisation } from '~/models/case-studies.server';
+import { relatedResourceItems, resourcesForOrganisation } from '~/models/resources.server';
+import { RelatedResources } from '~/components/related-resources';
 import { formatDateRange } from '~/utils/time';
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
@@ -30,11 +33,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? org.people.map((p) => ({ id: p.id, name: p.name, roleLabel: ROLE_LABELS[p.role], jobTitle: p.jobTitle }))
       : null,
     workshops: workshopsForOrganisation(org.id),
+    pilots: caseStudiesForOrganisation(org.id, viewer).map((p) => ({ slug: p.slug, title: p.title, role: p.role, lead: p.leadOrganisationName })),
+    resources: relatedResourceItems(resourcesForOrganisation(org.id, viewer)),
   };
 }
 
 export default function Organisation() {
-  const { organisation, people, peopleCount, signedIn, workshops } = useLoaderData<typeof loader>();
+  const { organisation, people, peopleCount, signedIn, workshops, resources, pilots } = useLoaderData<typeof loader>();
   const countText = peopleCount === 1 ? '1 member' : `${peopleCount} members`;
   return (
     <article className="stack">
@@ -95,12 +100,23 @@ export default function Organisation() {
 
       <section aria-labelledby="pilots-title">
         <h2 id="pilots-title">Pilots</h2>
-        <p className="empty">No micro-credential pilots from {organisation.name} have been shared yet.</p>
+        {pilots.length ? (
+          <ul className="list-plain">
+            {pilots.map((p) => (
+              <li key={p.slug}>
+                <Link to={`/case-studies/${p.slug}`}>{p.title}</Link>
+                <span className="meta"> · {p.role === 'lead' ? 'Lead organisation' : `Partner (led by ${p.lead})`}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="empty">No micro-credential pilots from {organisation.name} have been shared yet.</p>
+        )}
       </section>
 
       <section aria-labelledby="resources-title">
         <h2 id="resources-title">Resources</h2>
-        <p className="empty">No resources from {organisation.name} are in the library yet.</p>
+        <RelatedResources items={resources} empty={`No resources from ${organisation.name} are in the library yet.`} />
       </section>
 
       <section aria-labelledby="workshops-title">

@@ -7,6 +7,8 @@ import { useId } from 'react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextAreaField, type FieldErrors } from '~/components/forms';
 import { ChoiceGroup } from '~/components/workshop-form';
+import { RelatedResources } from '~/components/related-resources';
+import { relatedResourceItems, resourcesForWorkshop } from '~/models/resources.server';
 import { WorkshopStatusActions } from '~/components/workshop-status-actions';
 import { getMyRsvp, rsvp, rsvpSchema, withdrawRsvp, workshopUrl } from '~/models/rsvps.server';
 import {
@@ -155,6 +157,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           canMarkAttendance: started && (workshop.status === 'scheduled' || workshop.status === 'completed'),
         }
       : null,
+    resources: relatedResourceItems(resourcesForWorkshop(workshop.id, viewer)),
   };
 }
 
@@ -237,7 +240,7 @@ function RsvpState({ myRsvp }: { myRsvp: NonNullable<ReturnType<typeof useLoader
 }
 
 export default function WorkshopPage() {
-  const { workshop, seats, viewer, loginUrl, closedReason, myRsvp, attendees, calendar, record, coordinatorView } = useLoaderData<typeof loader>();
+  const { workshop, seats, viewer, loginUrl, closedReason, myRsvp, attendees, calendar, record, coordinatorView, resources } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (form: ActionForm) => (actionData?.form === form ? actionData.errors : undefined);
   const rsvpErrors = errorsFor('rsvp');
@@ -372,6 +375,11 @@ export default function WorkshopPage() {
           )}
         </section>
       ) : null}
+
+      <section aria-labelledby="workshop-resources-title">
+        <h2 id="workshop-resources-title">Slides and resources</h2>
+        <RelatedResources items={resources} empty="No resources are linked to this workshop yet." addHref={viewer ? '/resources/new' : undefined} />
+      </section>
 
       <section aria-labelledby="rsvp-title" className="card">
         <h2 id="rsvp-title">Your RSVP</h2>

@@ -1,6 +1,8 @@
 // Background work in the server process: the mail worker, and a minute timer that queues due reminders.
 // Queuing is idempotent (dedupe keys), so a restart or a second process never queues a message twice.
+import { extractPendingTexts } from '~/models/resources.server';
 import { queueDueReminders } from '~/models/rsvps.server';
+import { removeStaleUploads } from './uploads.server';
 import { startMailWorker } from './mail.server';
 
 export type BackgroundJobs = { stop(): Promise<void> };
@@ -14,12 +16,21 @@ export function startBackgroundJobs({ reminderIntervalMs = 60_000 } = {}): Backg
       console.error('reminders:', error);
     }
   };
-  const timer = setInterval(queueReminders, reminderIntervalMs);
-  timer.unref();
+  // Text inside uploaded documents is extracted off the request path; uploads also nudge it directly.
+  const extractTexts = () => void extractPendingTexts().catch((error) => console.error('text extraction:', error));
+  const cleanUploads = () => void removeStaleUploads().catch((error) => console.error('upload cleanup:', error));
+  const timers = [
+    setInterval(queueReminders, reminderIntervalMs),
+    setInterval(extractTexts, 30_000),
+    setInterval(cleanUploads, 60 * 60_000),
+  ];
+  for (const t of timers) t.unref();
   queueReminders();
+  extractTexts();
+  cleanUploads();
   return {
     async stop() {
-      clearInterval(timer);
+      for (const t of timers) clearInterval(t);
       await mail.stop();
     },
   };
