@@ -52,6 +52,12 @@ export const users = sqliteTable(
     deactivatedAt: integer('deactivated_at'),
     // Secret for the personal calendar feed (/calendar/<token>.ics); regenerable in settings.
     calendarToken: text('calendar_token'),
+    // Notification preferences (/settings/notifications).
+    digestFrequency: text('digest_frequency', { enum: ['weekly', 'fortnightly', 'monthly', 'off'] }).notNull().default('weekly'),
+    replyNotifications: integer('reply_notifications', { mode: 'boolean' }).notNull().default(true),
+    workshopAnnouncements: integer('workshop_announcements', { mode: 'boolean' }).notNull().default(true),
+    // Set when mail to this address failed permanently: no more digests until the address changes or is cleared.
+    emailBouncedAt: integer('email_bounced_at'),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [
@@ -651,4 +657,71 @@ export const postReports = sqliteTable(
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [index('post_reports_status_idx').on(t.status), uniqueIndex('post_reports_unique').on(t.postId, t.reporterId)],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Email digests
+
+export const DIGEST_FREQUENCIES = ['weekly', 'fortnightly', 'monthly', 'off'] as const;
+export const DIGEST_STATUSES = ['draft', 'scheduled', 'sending', 'sent'] as const;
+
+export const digests = sqliteTable(
+  'digests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subject: text('subject').notNull(),
+    introMd: text('intro_md').notNull().default(''),
+    introHtml: text('intro_html').notNull().default(''),
+    // What is new since this moment (the previous digest's send time, or chosen).
+    sinceAt: integer('since_at').notNull(),
+    // JSON: { kind: 'everyone' } | { kind: 'organisation_kinds', values: [...] } | { kind: 'organisations', ids: [...] } | { kind: 'roles', values: [...] }
+    audience: text('audience').notNull().default('{"kind":"everyone"}'),
+    status: text('status', { enum: DIGEST_STATUSES }).notNull().default('draft'),
+    scheduledFor: integer('scheduled_for'),
+    // True for digests made by the automatic per-member mode.
+    automatic: integer('automatic', { mode: 'boolean' }).notNull().default(false),
+    createdById: integer('created_by_id').references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('digests_status_idx').on(t.status, t.scheduledFor)],
+);
+
+// The items a coordinator kept, in their order. item_key is stable per thing ("case_study:12", "resource:4").
+export const digestItems = sqliteTable(
+  'digest_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    digestId: integer('digest_id').notNull().references(() => digests.id, { onDelete: 'cascade' }),
+    itemKey: text('item_key').notNull(),
+    section: text('section').notNull(),
+    position: integer('position').notNull(),
+    // JSON snapshot of what the email shows (title, url, summary, organisation ...): emails never query the database.
+    payload: text('payload').notNull(),
+  },
+  (t) => [uniqueIndex('digest_items_unique').on(t.digestId, t.itemKey)],
+);
+
+// One row per recipient per digest; its outbox row carries dedupe key digest:<id>:<userId>.
+export const digestRecipients = sqliteTable(
+  'digest_recipients',
+  {
+    digestId: integer('digest_id').notNull().references(() => digests.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').notNull().references(() => users.id),
+    outboxId: integer('outbox_id').references(() => outbox.id),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('digest_recipients_unique').on(t.digestId, t.userId)],
+);
+
+// Which items each member has already received, so the automatic mode never repeats one.
+export const digestItemsSent = sqliteTable(
+  'digest_items_sent',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    itemKey: text('item_key').notNull(),
+    digestId: integer('digest_id').notNull().references(() => digests.id, { onDelete: 'cascade' }),
+    sentAt: integer('sent_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('digest_items_sent_unique').on(t.userId, t.itemKey)],
 );
