@@ -898,7 +898,7 @@ export type CaseStudyListItem = {
   publishedAt: number | null;
 };
 
-function listItems(where: SQL | undefined, order: 'published' | 'updated'): CaseStudyListItem[] {
+function listItems(where: SQL | undefined, order: 'published' | 'updated', limit = -1): CaseStudyListItem[] {
   const rows = db
     .select({
       id: caseStudies.id,
@@ -919,6 +919,7 @@ function listItems(where: SQL | undefined, order: 'published' | 'updated'): Case
     .innerJoin(organisations, eq(organisations.id, caseStudies.leadOrganisationId))
     .where(where)
     .orderBy(order === 'published' ? desc(caseStudies.publishedAt) : desc(caseStudies.updatedAt), asc(caseStudies.title))
+    .limit(limit)
     .all();
   if (rows.length === 0) return [];
   const idsOf = rows.map((r) => r.id);
@@ -1245,4 +1246,9 @@ export function previewOfInput(input: CaseStudyInput, published: boolean): CaseS
       stacking: m.stacking.map((s) => ({ code: quals.get(s.qualificationId)?.code ?? '', name: quals.get(s.qualificationId)?.name ?? '', credits: s.credits })),
     })),
   };
+}
+
+/** The most recently published pilots this viewer may see, for the home page. */
+export function latestCaseStudies(viewer: SessionUser | null, limit = 3): CaseStudyListItem[] {
+  return listItems(publishedCaseStudyVisibleTo(viewer), 'published', limit);
 }

@@ -6,6 +6,8 @@ import { getHomeSummary } from '~/models/home.server';
 import { nextWorkshops } from '~/models/workshops.server';
 import { myUpcomingRsvps } from '~/models/rsvps.server';
 import { formatDateRange } from '~/utils/time';
+import { latestCaseStudies } from '~/models/case-studies.server';
+import { listResources, RESOURCE_KIND_LABELS } from '~/models/resources.server';
 
 export const meta: MetaFunction = () => [{ title: 'Micro-credentials Community of Practice' }];
 
@@ -16,11 +18,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     summary: getHomeSummary(),
     workshops: nextWorkshops(3),
     myRsvps: user ? myUpcomingRsvps(user.id) : [],
+    pilots: latestCaseStudies(user, 3).map((p) => ({ slug: p.slug, title: p.title, lead: p.leadOrganisationName })),
+    resources: listResources(user, { sort: 'newest' })
+      .items.slice(0, 3)
+      .map((r) => ({ id: r.id, title: r.title, kindLabel: RESOURCE_KIND_LABELS[r.kind] })),
   };
 }
 
 export default function Home() {
-  const { user, summary, workshops, myRsvps } = useLoaderData<typeof loader>();
+  const { user, summary, workshops, myRsvps, pilots, resources } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <section className="hero" aria-labelledby="home-title">
@@ -92,11 +98,39 @@ export default function Home() {
         ) : null}
         <section className="card" aria-labelledby="pilots-title">
           <h2 id="pilots-title">Pilot case studies</h2>
-          <p className="empty">No pilots have been published yet. Project managers share their pilots here so others can build on them.</p>
+          {pilots.length ? (
+            <ul className="list-plain">
+              {pilots.map((p) => (
+                <li key={p.slug}>
+                  <Link to={`/case-studies/${p.slug}`}>{p.title}</Link>
+                  <span className="meta"> · {p.lead}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="empty">No pilots have been published yet. Project managers share their pilots here so others can build on them.</p>
+          )}
+          <p>
+            <Link to="/case-studies">All pilot case studies</Link> · <Link to="/pathways">Stacking pathways</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="resources-title">
           <h2 id="resources-title">Resource library</h2>
-          <p className="empty">Reports, info sheets and slides will appear here.</p>
+          {resources.length ? (
+            <ul className="list-plain">
+              {resources.map((r) => (
+                <li key={r.id}>
+                  <Link to={`/resources/${r.id}`}>{r.title}</Link>
+                  <span className="meta"> · {r.kindLabel}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="empty">Reports, info sheets and slides will appear here.</p>
+          )}
+          <p>
+            <Link to="/resources">Search the library</Link>
+          </p>
         </section>
         <section className="card" aria-labelledby="community-title">
           <h2 id="community-title">The community</h2>
