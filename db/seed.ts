@@ -91,6 +91,7 @@ export async function seed(): Promise<void> {
   const { organisations, users } = await import('./schema');
   const { seedWorkshops } = await import('./seed-workshops');
   const { seedCaseStudies } = await import('./seed-case-studies');
+  const { seedDiscussions } = await import('./seed-discussions');
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   db.transaction((tx) => {
     for (const org of ORGANISATIONS) {
@@ -117,6 +118,7 @@ export async function seed(): Promise<void> {
     }
     seedWorkshops(tx);
     seedCaseStudies(tx);
+    seedDiscussions(tx);
   });
   const { seedResources } = await import('./seed-resources');
   await seedResources(db);

@@ -4,6 +4,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { CaseStudyView } from '~/components/case-study-view';
 import { RelatedResources } from '~/components/related-resources';
+import { DiscussThis } from '~/components/discuss-this';
+import { discussThis } from '~/models/discussions.server';
 import { relatedResourceItems, resourcesForCaseStudy } from '~/models/resources.server';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getCaseStudyBySlug, listRevisions, viewOfDetail } from '~/models/case-studies.server';
@@ -32,12 +34,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     updatedOn: revisions.length > 1 ? formatDate(revisions[0].createdAt) : null,
     revisionCount: revisions.length,
     resources: relatedResourceItems(resourcesForCaseStudy(cs.id, viewer)),
+    discussion: discussThis('case_study', cs.id, viewer, `/case-studies/${cs.slug}`),
     signedIn: viewer !== null,
   };
 }
 
 export default function CaseStudyPage() {
-  const { slug, caseStudy, canEdit, draft, membersOnly, publishedOn, updatedOn, revisionCount, resources, signedIn } = useLoaderData<typeof loader>();
+  const { slug, caseStudy, canEdit, draft, membersOnly, publishedOn, updatedOn, revisionCount, resources, signedIn, discussion } = useLoaderData<typeof loader>();
   return (
     <article className="stack">
       <header>
@@ -82,6 +85,7 @@ export default function CaseStudyPage() {
         <h2 id="case-study-resources-title">Resources from this pilot</h2>
         <RelatedResources items={resources} empty="No resources are linked to this pilot yet." addHref={signedIn ? '/resources/new' : undefined} />
       </section>
+      <DiscussThis discussion={discussion} />
     </article>
   );
 }

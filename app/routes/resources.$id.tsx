@@ -4,6 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { DiscussThis } from '~/components/discuss-this';
+import { discussThis } from '~/models/discussions.server';
 import { FormError, SubmitButton, TextField, type FieldErrors } from '~/components/forms';
 import { TagLinks } from '~/components/resource-fields';
 import {
@@ -35,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const current = r.versions[0] ?? null;
   return {
     signedIn: viewer !== null,
+    discussion: discussThis('resource', r.id, viewer, `/resources/${r.id}`),
     canEdit: canEditResource(viewer, r),
     resource: {
       id: r.id,
@@ -121,7 +124,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ResourcePage() {
-  const { resource: r, current, versions, canEdit, signedIn, fileHint, accept } = useLoaderData<typeof loader>();
+  const { resource: r, current, versions, canEdit, signedIn, fileHint, accept, discussion } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const versionErrors = actionData?.intent === 'version' ? actionData.errors : undefined;
   const removeErrors = actionData?.intent === 'remove' ? actionData.errors : undefined;
@@ -343,6 +346,7 @@ export default function ResourcePage() {
           </Form>
         </section>
       ) : null}
+      <DiscussThis discussion={discussion} />
     </article>
   );
 }

@@ -8,6 +8,8 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextAreaField, type FieldErrors } from '~/components/forms';
 import { ChoiceGroup } from '~/components/workshop-form';
 import { RelatedResources } from '~/components/related-resources';
+import { DiscussThis } from '~/components/discuss-this';
+import { discussThis } from '~/models/discussions.server';
 import { relatedResourceItems, resourcesForWorkshop } from '~/models/resources.server';
 import { WorkshopStatusActions } from '~/components/workshop-status-actions';
 import { getMyRsvp, rsvp, rsvpSchema, withdrawRsvp, workshopUrl } from '~/models/rsvps.server';
@@ -158,6 +160,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
       : null,
     resources: relatedResourceItems(resourcesForWorkshop(workshop.id, viewer)),
+    discussion: discussThis('workshop', workshop.id, viewer, `/workshops/${workshop.slug}`),
   };
 }
 
@@ -240,7 +243,7 @@ function RsvpState({ myRsvp }: { myRsvp: NonNullable<ReturnType<typeof useLoader
 }
 
 export default function WorkshopPage() {
-  const { workshop, seats, viewer, loginUrl, closedReason, myRsvp, attendees, calendar, record, coordinatorView, resources } = useLoaderData<typeof loader>();
+  const { workshop, seats, viewer, loginUrl, closedReason, myRsvp, attendees, calendar, record, coordinatorView, resources, discussion } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errorsFor = (form: ActionForm) => (actionData?.form === form ? actionData.errors : undefined);
   const rsvpErrors = errorsFor('rsvp');
@@ -380,6 +383,8 @@ export default function WorkshopPage() {
         <h2 id="workshop-resources-title">Slides and resources</h2>
         <RelatedResources items={resources} empty="No resources are linked to this workshop yet." addHref={viewer ? '/resources/new' : undefined} />
       </section>
+
+      <DiscussThis discussion={discussion} />
 
       <section aria-labelledby="rsvp-title" className="card">
         <h2 id="rsvp-title">Your RSVP</h2>

@@ -19,6 +19,8 @@ const schema = z.object({
   SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
   SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
+  // Read by the discussions model (notifyBatchMinutes); listed here so a bad value is reported at start.
+  NOTIFY_BATCH_MINUTES: z.coerce.number().positive().default(15),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -1,5 +1,6 @@
 // Background work in the server process: the mail worker, and a minute timer that queues due reminders.
 // Queuing is idempotent (dedupe keys), so a restart or a second process never queues a message twice.
+import { queueThreadNotifications } from '~/models/discussions.server';
 import { extractPendingTexts } from '~/models/resources.server';
 import { queueDueReminders } from '~/models/rsvps.server';
 import { removeStaleUploads } from './uploads.server';
@@ -14,6 +15,11 @@ export function startBackgroundJobs({ reminderIntervalMs = 60_000 } = {}): Backg
       queueDueReminders();
     } catch (error) {
       console.error('reminders:', error);
+    }
+    try {
+      queueThreadNotifications();
+    } catch (error) {
+      console.error('thread notifications:', error);
     }
   };
   // Text inside uploaded documents is extracted off the request path; uploads also nudge it directly.
