@@ -1,10 +1,11 @@
 // The case-study form, shared by /case-studies/new and /case-studies/:slug/edit. Uncontrolled fields whose default
 // values come from the saved case study or from what the writer typed, numbered rows for outcomes and
 // micro-credentials (filled rows plus blank ones, so rows can be added without JavaScript), and the similar-work
-// panel: filled in by the server on preview and on saving a draft, and with JavaScript as the title and problem
-// are typed (a debounced fetcher to /case-studies/similar).
-import { Form, Link, useFetcher } from '@remix-run/react';
-import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
+// panel (the shared duplication radar): filled in by the server on preview and on saving a draft, and with
+// JavaScript as the title and problem are typed.
+import { Form } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import { DuplicationRadar, type RadarItem } from '~/components/duplication-radar';
 import { FormError, SelectField, TextAreaField, TextField, type FieldErrors } from '~/components/forms';
 import { ChoiceGroup } from '~/components/workshop-form';
 import {
@@ -24,49 +25,12 @@ import {
   type CaseStudyFormValues,
 } from '~/models/case-study-fields';
 
-export type SimilarWorkItem = {
-  kind: 'case_study' | 'micro_credential';
-  id: number;
-  title: string;
-  url: string;
-  organisationName: string;
-  sharedWords: string[];
-};
+/** What the similar-work panel lists: the shared duplication radar's items. */
+export type SimilarWorkItem = RadarItem;
 
 type Option = { value: string; label: string };
 const options = (labels: Record<string, string>): Option[] => Object.entries(labels).map(([value, label]) => ({ value, label }));
 const LEVEL_OPTIONS: Option[] = Array.from({ length: 10 }, (_, i) => ({ value: String(i + 1), label: `Level ${i + 1}` }));
-
-export function SimilarWorkPanel({ items, pending }: { items: SimilarWorkItem[] | null; pending?: boolean }) {
-  return (
-    <section className="similar-panel" aria-labelledby="similar-title">
-      <h2 id="similar-title">Similar work already shared</h2>
-      <div aria-live="polite" aria-busy={pending || undefined}>
-        {items === null ? (
-          <p className="muted">Write the title and the problem, then preview: pilots and micro-credentials that look similar are listed here, so you can learn from them before starting again.</p>
-        ) : items.length === 0 ? (
-          <p className="muted">Nothing similar has been shared yet.</p>
-        ) : (
-          <>
-            <p>These look similar to yours. Check what they learned, or contact their organisations:</p>
-            <ul className="list-plain">
-              {items.map((item) => (
-                <li key={`${item.kind}-${item.id}`}>
-                  <Link to={item.url}>{item.title}</Link>
-                  <span className="meta">
-                    {' '}
-                    · {item.kind === 'case_study' ? 'Pilot led by' : 'Micro-credential from'} {item.organisationName}
-                    {item.sharedWords.length ? ` · shares: ${item.sharedWords.slice(0, 6).join(', ')}` : ''}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-      </div>
-    </section>
-  );
-}
 
 function OutcomeRows({ values, errors }: { values: CaseStudyFormValues; errors: FieldErrors }) {
   const rows = outcomeRowCount(values);
@@ -188,26 +152,8 @@ export function CaseStudyForm(props: {
   const orgOptions = props.organisations.map((o) => ({ value: String(o.id), label: o.name }));
   const qualificationOptions = props.qualifications.map((q) => ({ value: String(q.id), label: q.name }));
 
-  const fetcher = useFetcher<{ items: SimilarWorkItem[] }>();
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const onInput = (event: FormEvent<HTMLFormElement>) => {
-    if (!props.showSimilar) return;
-    const target = event.target as HTMLInputElement;
-    if (target.name !== 'title' && target.name !== 'problem') return;
-    const form = event.currentTarget;
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      const data = new FormData(form);
-      const params = new URLSearchParams({ title: String(data.get('title') ?? ''), problem: String(data.get('problem') ?? '') });
-      if (props.excludeId) params.set('exclude', String(props.excludeId));
-      fetcher.load(`/case-studies/similar?${params}`);
-    }, 400);
-  };
-  const similar = fetcher.data?.items ?? props.similar;
-
   return (
-    <Form method="post" className="form case-study-form" noValidate onInput={onInput}>
+    <Form method="post" className="form case-study-form" noValidate>
       <FormError errors={errors._form} />
       <fieldset className="fieldset">
         <legend>The pilot</legend>
@@ -224,7 +170,15 @@ export function CaseStudyForm(props: {
         <TextAreaField label="Target audience" name="targetAudience" rows={2} defaultValue={v('targetAudience')} errors={errors.targetAudience} />
       </fieldset>
 
-      {props.showSimilar ? <SimilarWorkPanel items={similar} pending={fetcher.state === 'loading'} /> : null}
+      {props.showSimilar ? (
+        <DuplicationRadar
+          items={props.similar}
+          titleField="title"
+          summaryField="problem"
+          exclude={props.excludeId ? { kind: 'case_study', id: props.excludeId } : undefined}
+          hint="Write the title and the problem, then preview: pilots, micro-credentials, resources, workshops and discussions that look similar are listed here, so you can learn from them before starting again."
+        />
+      ) : null}
 
       <fieldset className="fieldset">
         <legend>Who and when</legend>

@@ -8,6 +8,7 @@ const NAV = [
   { to: '/resources', label: 'Resources' },
   { to: '/discussions', label: 'Discussions' },
   { to: '/organisations', label: 'Organisations' },
+  { to: '/map', label: 'Map' },
   { to: '/members', label: 'Members' },
 ];
 
@@ -34,6 +35,15 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
             ) : null}
           </ul>
         </nav>
+        <Form method="get" action="/search" role="search" aria-label="Site" className="site-search">
+          <label htmlFor="site-search-q" className="visually-hidden">
+            Search the community
+          </label>
+          <input id="site-search-q" type="search" name="q" placeholder="Search" maxLength={200} autoComplete="off" />
+          <button type="submit" className="button button--small">
+            Find
+          </button>
+        </Form>
         <div className="account-nav">
           {user ? (
             <>

@@ -105,6 +105,8 @@ export function WorkshopForm(props: {
   errors?: FieldErrors;
   organisations: { id: number; name: string }[];
   modeOptions: Option[];
+  /** Shown inside the form above the buttons (the duplication radar on a new workshop). */
+  beforeActions?: ReactNode;
   /** The submit buttons (Save draft / Publish, or Save changes). */
   children: ReactNode;
 }) {
@@ -186,6 +188,7 @@ export function WorkshopForm(props: {
         selected={list(values, 'organisationIds')}
         errors={errors.organisationIds}
       />
+      {props.beforeActions}
       <div className="actions">{props.children}</div>
     </Form>
   );

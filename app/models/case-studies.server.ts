@@ -1,5 +1,6 @@
 // Pilot case studies: drafts, preview, publishing, edits that keep revisions after publishing, who may do what,
-// the filtered list, and "similar work" so nobody starts again what another organisation already did.
+// the filtered list, and "similar work" (the shared duplication radar) so nobody starts again what another
+// organisation already did.
 // The micro-credentials a pilot awards are saved with it (micro-credentials.server.ts does the writing).
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -30,6 +31,7 @@ import { excerpt, renderMarkdown } from '~/utils/markdown.server';
 import { formatDate, parseDateInput, toDateInputValue } from '~/utils/time';
 import { field, type FieldErrors } from '~/utils/validation.server';
 import { recordAudit } from './audit.server';
+import { findLookAlikes, type LookAlike } from './search.server';
 import {
   CASE_STUDY_STATUS_LABELS,
   DELIVERY_LABELS,
@@ -1017,118 +1019,21 @@ export function caseStudiesForOrganisation(organisationId: number, viewer: Sessi
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Similar work
+// Similar work: the case-study form's view of the community-wide duplication radar (app/models/search.server.ts).
 
-// Words that say nothing about what a pilot is about: English glue, and words every pilot here shares.
-const STOP_WORDS = new Set(
-  (
-    'the and for with that this from into onto over under about above after again against all also among any are ' +
-    'because been before being between both but can could did does doing done each few first further had has have ' +
-    'having her here hers him his how its itself just more most much must near not now off once only other our ours ' +
-    'out own same she should since some such than their theirs them then there these they those through too under ' +
-    'until upon very was way were what when where which while who whom why will would you your yours per via who ' +
-    'micro credential credentials microcredential microcredentials pilot pilots programme programmes program ' +
-    'project projects new zealand use used using help helps make made work works based offer offered offers'
-  ).split(' '),
-);
+export { significantWords } from '~/utils/significant-words';
 
-/** Significant words of a text, lower-case, with plurals folded ("modules" → "module"). */
-export function significantWords(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length >= 3 && !STOP_WORDS.has(w) && !/^\d+$/.test(w))
-    .map((w) => (w.length > 4 && w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w))
-    .filter((w) => !STOP_WORDS.has(w));
-}
-
-export type SimilarWork = {
-  kind: 'case_study' | 'micro_credential';
-  id: number;
-  title: string;
-  url: string;
-  organisationName: string;
-  organisationSlug: string;
-  sharedWords: string[];
-  score: number;
-};
-
-const MIN_SCORE = 3;
+export type SimilarWork = LookAlike;
 
 /**
- * Existing published pilots (and their micro-credentials) that share significant words with a new pilot's title
- * and problem, best first. Words are weighted by rarity (a word every pilot uses counts little), words in the
- * candidate's title count double, and words from the new title count half as much again.
+ * Things across the community (published pilots and their micro-credentials, resources, workshops, discussions)
+ * that look like a new pilot's title and problem, best first; the pilot being edited is left out.
  */
 export function findSimilarWork(
   query: { title: string; summary: string },
   { viewer = null, excludeId = null, limit = 5 }: { viewer?: SessionUser | null; excludeId?: number | null; limit?: number } = {},
 ): SimilarWork[] {
-  const titleWords = new Set(significantWords(query.title));
-  const queryWords = new Set([...titleWords, ...significantWords(query.summary)]);
-  if (queryWords.size === 0) return [];
-
-  const pilots = db
-    .select({
-      id: caseStudies.id,
-      slug: caseStudies.slug,
-      title: caseStudies.title,
-      problem: caseStudies.problem,
-      solution: caseStudies.solution,
-      targetAudience: caseStudies.targetAudience,
-      organisationName: organisations.name,
-      organisationSlug: organisations.slug,
-    })
-    .from(caseStudies)
-    .innerJoin(organisations, eq(organisations.id, caseStudies.leadOrganisationId))
-    .where(and(publishedCaseStudyVisibleTo(viewer), excludeId ? ne(caseStudies.id, excludeId) : undefined))
-    .all();
-  const pilotIds = pilots.map((p) => p.id);
-  const tags = pilotIds.length ? db.select().from(caseStudyTags).where(inArray(caseStudyTags.caseStudyId, pilotIds)).all() : [];
-  const credentials = pilotIds.length
-    ? db
-        .select({ id: microCredentials.id, caseStudyId: microCredentials.caseStudyId, name: microCredentials.name, providerName: organisations.name, providerSlug: organisations.slug })
-        .from(microCredentials)
-        .innerJoin(organisations, eq(organisations.id, microCredentials.providerOrganisationId))
-        .where(inArray(microCredentials.caseStudyId, pilotIds))
-        .all()
-    : [];
-
-  type Doc = { item: Omit<SimilarWork, 'sharedWords' | 'score'>; title: Set<string>; body: Set<string> };
-  const slugOf = new Map(pilots.map((p) => [p.id, p.slug]));
-  const docs: Doc[] = [
-    ...pilots.map((p) => ({
-      item: { kind: 'case_study' as const, id: p.id, title: p.title, url: `/case-studies/${p.slug}`, organisationName: p.organisationName, organisationSlug: p.organisationSlug },
-      title: new Set(significantWords(p.title)),
-      body: new Set(
-        significantWords(
-          [p.problem, p.solution, p.targetAudience, p.organisationName, ...tags.filter((t) => t.caseStudyId === p.id).map((t) => t.tag), ...credentials.filter((c) => c.caseStudyId === p.id).map((c) => c.name)].join(' '),
-        ),
-      ),
-    })),
-    ...credentials.map((c) => ({
-      item: { kind: 'micro_credential' as const, id: c.id, title: c.name, url: `/case-studies/${slugOf.get(c.caseStudyId!)}#micro-credentials`, organisationName: c.providerName, organisationSlug: c.providerSlug },
-      title: new Set(significantWords(c.name)),
-      body: new Set(significantWords(c.providerName)),
-    })),
-  ];
-  if (docs.length === 0) return [];
-
-  const df = new Map<string, number>();
-  for (const doc of docs) for (const w of new Set([...doc.title, ...doc.body])) df.set(w, (df.get(w) ?? 0) + 1);
-  const idf = (w: string) => Math.log(1 + docs.length / (df.get(w) ?? docs.length));
-
-  return docs
-    .map((doc) => {
-      const shared = [...queryWords].filter((w) => doc.title.has(w) || doc.body.has(w));
-      const score = shared.reduce((sum, w) => sum + idf(w) * (doc.title.has(w) ? 2 : 1) * (titleWords.has(w) ? 1.5 : 1), 0);
-      return { ...doc.item, sharedWords: shared, score: Math.round(score * 100) / 100 };
-    })
-    .filter((r) => r.score >= MIN_SCORE)
-    .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title))
-    .slice(0, limit);
+  return findLookAlikes({ title: query.title, summary: query.summary, excludeKind: 'case_study', excludeId }, viewer, { limit });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

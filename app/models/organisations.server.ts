@@ -106,7 +106,10 @@ export function createOrganisation(actor: SessionUser | null, input: Organisatio
       .get();
     recordAudit(tx, { actorId: actor?.id ?? null, action: 'organisation.create', targetType: 'organisation', targetId: row.id, summary: `Created organisation ${input.name}` });
     return { ok: true, id: row.id, slug };
-  });
+    // Immediate: the name check and the insert hold the write lock together, so two people adding the same name at
+    // once get one organisation and a message (not a unique-constraint 500), and another process's commit between
+    // the check and the insert cannot fail the lock upgrade (SQLITE_BUSY_SNAPSHOT).
+  }, { behavior: 'immediate' });
 }
 
 export function updateOrganisation(actor: SessionUser, id: number, input: OrganisationInput): OrganisationOutcome {
@@ -117,5 +120,5 @@ export function updateOrganisation(actor: SessionUser, id: number, input: Organi
     tx.update(organisations).set({ ...input, website: input.website || null }).where(eq(organisations.id, id)).run();
     recordAudit(tx, { actorId: actor.id, action: 'organisation.update', targetType: 'organisation', targetId: id, summary: `Updated organisation ${input.name}` });
     return { ok: true, id, slug: existing.slug };
-  });
+  }, { behavior: 'immediate' });
 }

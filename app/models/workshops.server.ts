@@ -503,23 +503,37 @@ const listColumns = {
   ...seatCounts,
 };
 
-/** Upcoming (scheduled, not yet ended) and past (ended or completed) workshops; coordinators also see drafts. */
-export function listWorkshops(viewer: SessionUser | null, now = Date.now()) {
+export const WORKSHOPS_PAGE_SIZE = 25;
+
+/**
+ * Upcoming (scheduled, not yet ended) and past (ended or completed) workshops, one page of each; coordinators also
+ * see drafts. Both lists are paged: a national community schedules hundreds, and a page listing them all cost the
+ * bench (2,000 workshops) a sixth of the framework's throughput.
+ */
+export function listWorkshops(viewer: SessionUser | null, { upcomingPage = 1, pastPage = 1 }: { upcomingPage?: number; pastPage?: number } = {}, now = Date.now()) {
   const coordinator = viewer?.role === 'coordinator';
   const upcoming = db
     .select(listColumns)
     .from(workshops)
     .where(and(gt(workshops.endsAt, now), coordinator ? inArray(workshops.status, ['draft', 'scheduled', 'cancelled']) : eq(workshops.status, 'scheduled')))
-    .orderBy(asc(workshops.startsAt))
+    .orderBy(asc(workshops.startsAt), asc(workshops.id))
+    .limit(WORKSHOPS_PAGE_SIZE + 1)
+    .offset((Math.max(1, upcomingPage) - 1) * WORKSHOPS_PAGE_SIZE)
     .all();
   const past = db
     .select(listColumns)
     .from(workshops)
     .where(and(lte(workshops.endsAt, now), coordinator ? ne(workshops.status, 'draft') : inArray(workshops.status, ['scheduled', 'completed'])))
-    .orderBy(desc(workshops.startsAt))
-    .limit(100)
+    .orderBy(desc(workshops.startsAt), desc(workshops.id))
+    .limit(WORKSHOPS_PAGE_SIZE + 1)
+    .offset((Math.max(1, pastPage) - 1) * WORKSHOPS_PAGE_SIZE)
     .all();
-  return { upcoming, past };
+  return {
+    upcoming: upcoming.slice(0, WORKSHOPS_PAGE_SIZE),
+    moreUpcoming: upcoming.length > WORKSHOPS_PAGE_SIZE,
+    past: past.slice(0, WORKSHOPS_PAGE_SIZE),
+    morePast: past.length > WORKSHOPS_PAGE_SIZE,
+  };
 }
 
 /** The next few scheduled workshops, for the home page. */

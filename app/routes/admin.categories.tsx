@@ -9,6 +9,7 @@ import { categorySchema, categoryThreadCounts, createCategory, deleteCategory, l
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { parseForm, type FormValues } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Discussion categories · Admin · Micro-credentials CoP' }];
 
@@ -24,7 +25,7 @@ type ActionData = { form: string; errors: FieldErrors; values?: FormValues };
 
 export async function action({ request }: ActionFunctionArgs) {
   const coordinator = requireCoordinator(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   const rawId = String(formData.get('categoryId') ?? '');
   const categoryId = /^[1-9]\d{0,15}$/.test(rawId) ? Number(rawId) : null;

@@ -12,6 +12,7 @@ import { ROLE_LABELS } from '~/utils/labels';
 import { usesFileTransport } from '~/utils/mail.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Invitations · Admin · Micro-credentials CoP' }];
 
@@ -46,7 +47,7 @@ const revokeSchema = z.object({ invitationId: field.id('an invitation') });
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   if (intent === 'revoke') {
     const form = parseForm(revokeSchema, formData);

@@ -8,6 +8,7 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Join requests · Admin · Micro-credentials CoP' }];
 
@@ -31,7 +32,7 @@ const schema = decisionSchema.extend({ requestId: field.id('a join request') });
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
-  const form = parseForm(schema, await request.formData());
+  const form = parseForm(schema, await readFormData(request));
   if (!form.ok) {
     const error = Object.values(form.errors).flat().join(' ') || 'That decision could not be recorded.';
     return data({ error, requestId: form.values.requestId ?? null, note: form.values.note ?? '' }, { status: 400 });

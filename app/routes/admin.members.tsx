@@ -8,7 +8,7 @@ import { Pagination } from '~/components/pagination';
 import { changeRole, roleSchema, searchMembers, setDeactivated } from '~/models/accounts.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { pageParam } from '~/utils/http.server';
+import { pageParam, readFormData } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { field, parseForm } from '~/utils/validation.server';
 
@@ -46,7 +46,7 @@ const memberActionSchema = z.discriminatedUnion('intent', [
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
-  const form = parseForm(memberActionSchema, await request.formData());
+  const form = parseForm(memberActionSchema, await readFormData(request));
   if (!form.ok) {
     const message = Object.values(form.errors).flat().join(' ') || 'That change could not be made.';
     return data({ error: message, userId: form.values.userId ?? null }, { status: 400 });

@@ -7,6 +7,7 @@ import { closeReport, getReportPostId, listReports, permalinkPath, setPostHidden
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDateTime } from '~/utils/time';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Moderation · Admin · Micro-credentials CoP' }];
 
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const coordinator = requireCoordinator(request);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const raw = String(form.get('reportId') ?? '');
   const reportId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null;
   const intent = form.get('intent');

@@ -7,7 +7,7 @@ import { OrganisationFields } from '~/components/organisation-fields';
 import { getOrganisationById, organisationSchema, updateOrganisation } from '~/models/organisations.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { idParam, notFound } from '~/utils/http.server';
+import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { parseForm } from '~/utils/validation.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -26,7 +26,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
   const id = idParam(params.id);
   if (!getOrganisationById(id)) notFound('There is no such organisation.');
-  const form = parseForm(organisationSchema, await request.formData());
+  const form = parseForm(organisationSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const outcome = updateOrganisation(actor, id, form.data);
   if (!outcome.ok) return data({ errors: outcome.errors, values: form.values }, { status: 400 });

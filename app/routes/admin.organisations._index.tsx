@@ -9,6 +9,7 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { ORGANISATION_KIND_SHORT } from '~/utils/labels';
 import { parseForm } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Organisations · Admin · Micro-credentials CoP' }];
 
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
-  const form = parseForm(organisationSchema, await request.formData());
+  const form = parseForm(organisationSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const outcome = createOrganisation(actor, form.data);
   if (!outcome.ok) return data({ errors: outcome.errors, values: form.values }, { status: 400 });

@@ -47,6 +47,12 @@ export default function AdminLayout() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/admin/moderation">Moderation</NavLink>
+          </li>
+          <li>
+            <NavLink to="/admin/digests">Digests</NavLink>
+          </li>
+          <li>
             <NavLink to="/admin/audit">Audit log</NavLink>
           </li>
           {showMail ? (

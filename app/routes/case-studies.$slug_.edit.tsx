@@ -23,7 +23,7 @@ import {
 import type { CaseStudyFormValues } from '~/models/case-study-fields';
 import { requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound } from '~/utils/http.server';
+import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import type { FieldErrors } from '~/utils/validation.server';
 
@@ -63,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const cs = editableCaseStudy(user, params.slug);
   const draft = cs.publishedAt === null;
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   const form = parseCaseStudyForm(formData, { actor: user, caseStudyId: cs.id });
   const similar = () =>

@@ -24,6 +24,7 @@ import { requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import type { FieldErrors } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Write a case study · Micro-credentials CoP' }];
 
@@ -49,7 +50,7 @@ type NewActionData = {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireWriter(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   const form = parseCaseStudyForm(formData, { actor: user, caseStudyId: null });
   const similar = () => findSimilarWork({ title: String(formData.get('title') ?? ''), summary: String(formData.get('problem') ?? '') }, { viewer: user });

@@ -42,7 +42,7 @@ import {
 } from '~/models/discussions.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { idParam, notFound, pageParam } from '~/utils/http.server';
+import { idParam, notFound, pageParam, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formatDateTime } from '~/utils/time';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
@@ -146,7 +146,7 @@ const WATCH_MESSAGES: Record<WatchLevel, string> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const thread = getThreadForViewer(user, idParam(params.id)) ?? notFound('There is no thread at this address.');
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = String(formData.get('intent') ?? '');
   const url = new URL(request.url);
   const back = `/discussions/${thread.id}?page=${Math.min(pageParam(url), lastPageOf(thread))}`;

@@ -10,7 +10,7 @@ import { FormError, SubmitButton, TextAreaField, type FieldErrors } from '~/comp
 import { canEditPost, editPost, editSchema, getPostByNumber, getThreadForViewer, postLocation } from '~/models/discussions.server';
 import { requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { idParam, notFound } from '~/utils/http.server';
+import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
 
@@ -39,7 +39,7 @@ type ActionData = { errors: FieldErrors; values: FormValues; previewHtml: string
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const { thread, post } = editablePost(user, params);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get('intent') === 'preview') {
     const values = formValues(formData);
     return data<ActionData>({ errors: {}, values, previewHtml: renderMarkdown(values.body ?? '') });

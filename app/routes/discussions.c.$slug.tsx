@@ -17,7 +17,7 @@ import {
 } from '~/models/discussions.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound, pageParam } from '~/utils/http.server';
+import { notFound, pageParam, readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.category.name} · Discussions · Micro-credentials CoP` : 'Category not found · Micro-credentials CoP' },
@@ -48,7 +48,7 @@ const MESSAGES: Record<WatchLevel, string> = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const category = getCategoryBySlug(params.slug ?? '') ?? notFound('There is no discussion category at this address.');
-  const form = await request.formData();
+  const form = await readFormData(request);
   const level = String(form.get('level') ?? '') as WatchLevel;
   if (form.get('intent') !== 'watch' || !LEVELS.includes(level)) throw new Response('Choose watch, mute or normal.', { status: 400 });
   setCategoryWatch(user.id, category.id, level);

@@ -1,10 +1,12 @@
 // /discussions/new: start a thread (category, title, Markdown body), optionally about a workshop, pilot or resource
 // (?workshop=ID, ?caseStudy=ID, ?resource=ID: "Discuss this" links here). Preview re-renders the form with the
-// sanitised preview and everything typed kept, without JavaScript.
+// sanitised preview and everything typed kept, without JavaScript. The duplication radar lists threads, pilots and
+// resources that look alike: as the title and post are typed (JavaScript), or on Preview and a refused post.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { MarkdownHint } from '~/components/discussion-ui';
+import { DuplicationRadar } from '~/components/duplication-radar';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { BODY_MAX, TITLE_MAX } from '~/models/discussion-limits';
 import { FormError, SelectField, SubmitButton, TextAreaField, TextField, type FieldErrors } from '~/components/forms';
@@ -17,9 +19,10 @@ import {
   subjectFromSearchParams,
   threadSchema,
 } from '~/models/discussions.server';
+import { findLookAlikes, type LookAlike } from '~/models/search.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound } from '~/utils/http.server';
+import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
 
@@ -41,17 +44,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { errors: FieldErrors; values: FormValues; previewHtml: string | null };
+type ActionData = { errors: FieldErrors; values: FormValues; previewHtml: string | null; similar?: LookAlike[] };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
+  const similar = () => findLookAlikes({ title: String(formData.get('title') ?? ''), summary: String(formData.get('body') ?? '') }, user);
   if (formData.get('intent') === 'preview') {
     const values = formValues(formData);
-    return data<ActionData>({ errors: {}, values, previewHtml: renderMarkdown(values.body ?? '') });
+    return data<ActionData>({ errors: {}, values, previewHtml: renderMarkdown(values.body ?? ''), similar: similar() });
   }
   const form = parseForm(threadSchema, formData);
-  if (!form.ok) return data<ActionData>({ errors: form.errors, values: form.values, previewHtml: null }, { status: 400 });
+  if (!form.ok) return data<ActionData>({ errors: form.errors, values: form.values, previewHtml: null, similar: similar() }, { status: 400 });
   const outcome = startThread(user, form.data);
   if (!outcome.ok) return data<ActionData>({ errors: outcome.errors, values: form.values, previewHtml: null }, { status: outcome.status });
   return redirectWithFlash(request, `/discussions/${outcome.threadId}`, outcome.message);
@@ -105,6 +109,11 @@ export default function NewThread() {
         />
         <TextField label="Title" name="title" defaultValue={values.title ?? ''} errors={errors.title} required hint={`Up to ${TITLE_MAX} characters.`} />
         <TextAreaField label="Your post" name="body" rows={12} defaultValue={values.body ?? ''} errors={errors.body} required hint={<><MarkdownHint /> Up to {BODY_MAX.toLocaleString('en-NZ')} characters.</>} />
+        <DuplicationRadar
+          items={actionData?.similar ?? null}
+          summaryField="body"
+          hint="Write the title and your post, or preview it: discussions, pilots and resources on the same subject are listed here, so you can join in there instead."
+        />
         <div className="actions">
           <SubmitButton name="intent" value="post" pendingText="Posting…">
             Start thread

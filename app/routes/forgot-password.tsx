@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { requestPasswordReset } from '~/models/accounts.server';
 import { field, parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Reset your password · Micro-credentials CoP' }];
 
@@ -21,7 +22,7 @@ export async function loader() {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(schema, await request.formData());
+  const form = parseForm(schema, await readFormData(request));
   const values = { email: form.values.email ?? '' };
   if (!form.ok) return data<ActionResult>({ sent: false, errors: form.errors, values }, { status: 400 });
   const outcome = requestPasswordReset(form.data.email, context.clientIp);

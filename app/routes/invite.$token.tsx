@@ -10,6 +10,7 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.invitation ? 'Accept your invitation' : 'Invitation not available'} · Micro-credentials CoP` },
@@ -32,7 +33,7 @@ type ActionResult = { errors: FieldErrors; values: FormValues };
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? '';
   if (!findOpenInvitation(token)) return data<ActionResult>({ errors: { _form: [GONE] }, values: {} }, { status: 404 });
-  const form = parseForm(acceptInvitationSchema, await request.formData());
+  const form = parseForm(acceptInvitationSchema, await readFormData(request));
   const values = { name: form.values.name ?? '' };
   if (!form.ok) return data<ActionResult>({ errors: form.errors, values }, { status: 400 });
   const outcome = await acceptInvitation(token, form.data);

@@ -8,6 +8,7 @@ import { organisationOptions } from '~/models/organisations.server';
 import { getUser } from '~/utils/auth.server';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Request to join · Micro-credentials CoP' }];
 
@@ -25,7 +26,7 @@ function keptValues(values: FormValues): FormValues {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   if (getUser(request)) throw redirect('/');
-  const form = parseForm(joinRequestSchema, await request.formData());
+  const form = parseForm(joinRequestSchema, await readFormData(request));
   if (!form.ok) return data<ActionResult>({ sent: false, errors: form.errors, values: keptValues(form.values) }, { status: 400 });
   const outcome = await requestToJoin(form.data, context.clientIp);
   if (!outcome.ok) {

@@ -7,6 +7,7 @@ import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { signIn } from '~/models/accounts.server';
 import { createSession, generateToken, getUser, safeRedirectPath, sessionCookie } from '~/utils/auth.server';
 import { field, parseForm } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Micro-credentials CoP' }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(schema, await request.formData());
+  const form = parseForm(schema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: { email: form.values.email ?? '' } }, { status: 400 });
   const outcome = await signIn(form.data.email, form.data.password, context.clientIp);
   if (!outcome.ok) {

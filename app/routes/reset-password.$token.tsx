@@ -8,6 +8,7 @@ import { findValidPasswordReset, newPasswordSchema, resetPassword } from '~/mode
 import { redirectWithFlash } from '~/utils/flash.server';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.email ? 'Choose a new password' : 'Reset link not valid'} · Micro-credentials CoP` },
@@ -24,7 +25,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? '';
   if (!findValidPasswordReset(token)) return data<{ errors: FieldErrors }>({ errors: { _form: [DEAD_LINK] } }, { status: 404 });
-  const form = parseForm(newPasswordSchema, await request.formData());
+  const form = parseForm(newPasswordSchema, await readFormData(request));
   if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 });
   const outcome = await resetPassword(token, form.data.password);
   // A `_form` error means the link was spent meanwhile (two tabs); anything else is about the password.

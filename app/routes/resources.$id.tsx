@@ -21,7 +21,7 @@ import {
 } from '~/models/resources.server';
 import { getUser, requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { idParam, notFound } from '~/utils/http.server';
+import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/time';
 import { ACCEPT_ATTRIBUTE, ACCEPTED_TYPES_TEXT, createUploadSession, fileTypeLabel, formatBytes, readUploadForm, uploadLimitBytes } from '~/utils/uploads.server';
 
@@ -111,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
 
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get('intent') === 'remove') {
     if (formData.get('confirm') !== 'yes') {
       return data<ActionData>({ intent: 'remove', errors: { confirm: ['Tick the box to confirm you want to remove this resource and all its versions.'] } }, { status: 400 });

@@ -18,7 +18,7 @@ import {
 import type { SessionUser } from '~/utils/auth.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { idParam, notFound } from '~/utils/http.server';
+import { idParam, notFound, readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Edit ${data.title} · Resource library · Micro-credentials CoP` : 'Resource not found · Micro-credentials CoP' },
@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const resource = editableResource(user, params.id);
-  const form = parseResourceForm(await request.formData(), resource.externalUrl !== null ? 'link' : 'file');
+  const form = parseResourceForm(await readFormData(request), resource.externalUrl !== null ? 'link' : 'file');
   if (!form.ok) return data<{ errors: FieldErrors; values: ResourceFormValues }>({ errors: form.errors, values: form.values }, { status: 400 });
   const outcome = updateResource(user, resource.id, form.data);
   if (!outcome.ok) throw new Response(outcome.message, { status: outcome.status });

@@ -1,12 +1,16 @@
 // /resources/new: a member adds a resource, either a file (streamed to disk, its type checked from its bytes) or a
-// link to a web page, with its metadata and the workshops and pilots it belongs to.
+// link to a web page, with its metadata and the workshops and pilots it belongs to. The duplication radar lists
+// similar work already shared: as the title and summary are typed (JavaScript), or after "Check for similar work"
+// and after a refused save (without).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { DuplicationRadar } from '~/components/duplication-radar';
 import { FormError, SubmitButton, TextField, type FieldErrors } from '~/components/forms';
 import { ResourceFields, type ResourceFormValues } from '~/components/resource-fields';
 import { createResource, parseResourceForm, queueTextExtraction, resourceFieldOptions } from '~/models/resources.server';
+import { findLookAlikes, type LookAlike } from '~/models/search.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { ACCEPTED_TYPES_TEXT, ACCEPT_ATTRIBUTE, createUploadSession, formatBytes, readUploadForm, uploadLimitBytes } from '~/utils/uploads.server';
@@ -23,7 +27,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { errors: FieldErrors; values: ResourceFormValues; duplicateOf?: { id: number; title: string } };
+type ActionData = { errors: FieldErrors; values: ResourceFormValues; duplicateOf?: { id: number; title: string }; similar?: LookAlike[] };
+
+const text = (values: ResourceFormValues, name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
 
 export async function action({ request }: ActionFunctionArgs) {
   // Permission first: nobody's bytes reach the disk before we know who they are.
@@ -39,6 +45,12 @@ export async function action({ request }: ActionFunctionArgs) {
       return data<ActionData>({ errors: { file: [form.message] }, values: parsed.values }, { status: 400 });
     }
     const upload = session.file('file');
+    if (form.formData.get('intent') === 'check') {
+      // Nothing is saved: the form comes back with the similar work already shared (the file must be chosen again).
+      const { values } = parseResourceForm(form.formData, 'file');
+      const errors: FieldErrors = upload?.ok ? { file: [`“${upload.originalName}” was fine, but choose the file again: browsers cannot keep a chosen file after the form is sent back.`] } : {};
+      return data<ActionData>({ errors, values, similar: findLookAlikes({ title: text(values, 'title'), summary: text(values, 'summary') }, user) });
+    }
     const url = String(form.formData.get('url') ?? '').trim();
     const source = upload ? 'file' : url ? 'link' : 'file';
     const parsed = parseResourceForm(form.formData, source);
@@ -49,7 +61,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!parsed.ok || Object.keys(errors).length) {
       // A browser cannot put a file back into a file input, so say so when the file itself was fine.
       if (upload?.ok && !errors.file) errors.file = [`“${upload.originalName}” was fine, but choose the file again: browsers cannot keep a chosen file after the form is sent back.`];
-      return data<ActionData>({ errors, values: parsed.values }, { status: 400 });
+      const similar = findLookAlikes({ title: text(parsed.values, 'title'), summary: text(parsed.values, 'summary') }, user);
+      return data<ActionData>({ errors, values: parsed.values, similar }, { status: 400 });
     }
     const outcome = await createResource(user, parsed.data, upload?.ok ? upload : null);
     if (!outcome.ok) return data<ActionData>({ errors: outcome.errors, values: parsed.values, duplicateOf: outcome.duplicateOf }, { status: 400 });
@@ -98,8 +111,15 @@ export default function NewResource() {
           </div>
         </fieldset>
         <ResourceFields values={shown} errors={errors} options={options} />
+        <DuplicationRadar
+          items={actionData?.similar ?? null}
+          hint="Write the title and summary: reports, pilots, workshops and discussions that look similar are listed here, so you can link to them or add to them instead."
+        />
         <div className="actions">
           <SubmitButton pendingText="Uploading…">Add to the library</SubmitButton>
+          <SubmitButton name="intent" value="check" className="button button--quiet">
+            Check for similar work
+          </SubmitButton>
           <Link to="/resources">Cancel</Link>
         </div>
       </Form>

@@ -9,6 +9,7 @@ import { requireUser } from '~/utils/auth.server';
 import { absoluteUrl } from '~/utils/env.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import type { FieldErrors } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Calendar · Settings · Micro-credentials CoP' }];
 
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get('intent') !== 'regenerate') {
     return data<{ errors: FieldErrors }>({ errors: { _form: ['Choose one of the actions on this page.'] } }, { status: 400 });
   }

@@ -9,6 +9,7 @@ import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Your profile · Settings · Micro-credentials CoP' }];
 
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const form = parseForm(profileSchema, await request.formData());
+  const form = parseForm(profileSchema, await readFormData(request));
   if (!form.ok) return data<{ errors: FieldErrors; values: FormValues }>({ errors: form.errors, values: form.values }, { status: 400 });
   updateProfile(user, form.data);
   return redirectWithFlash(request, '/settings/profile', 'Your profile has been saved.');

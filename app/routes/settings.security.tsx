@@ -11,6 +11,7 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { formatDateTime } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Security · Settings · Micro-credentials CoP' }];
 
@@ -39,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, session } = requireSession(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
 
   if (intent === 'change-password') {

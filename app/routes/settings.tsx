@@ -26,6 +26,9 @@ export default function SettingsLayout() {
           <li>
             <NavLink to="/settings/calendar">Calendar</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/notifications">Notifications</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

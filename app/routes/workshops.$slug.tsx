@@ -32,7 +32,7 @@ import {
 } from '~/models/workshops.server';
 import { getUser, requireCoordinator, requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound } from '~/utils/http.server';
+import { notFound, readFormData } from '~/utils/http.server';
 import { googleCalendarUrl, outlookCalendarUrl } from '~/utils/ics';
 import { markdownToPlainText } from '~/utils/markdown.server';
 import { formatDate, formatDateRange, formatDateTime } from '~/utils/time';
@@ -176,7 +176,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const workshop = visibleWorkshop(user, params.slug);
   const back = `/workshops/${workshop.slug}`;
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
 
   if (intent === 'rsvp') {

@@ -19,7 +19,7 @@ import {
 } from '~/models/workshops.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound } from '~/utils/http.server';
+import { notFound, readFormData } from '~/utils/http.server';
 import { toDateTimeLocalValue } from '~/utils/time';
 import type { FieldErrors } from '~/utils/validation.server';
 
@@ -74,7 +74,7 @@ type EditActionData = { errors: FieldErrors; values: WorkshopFormValues; overCap
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireCoordinator(request);
   const workshop = workshopFor(params.slug);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const form = parseWorkshopForm(formData);
   if (!form.ok) return data<EditActionData>({ errors: form.errors, values: form.values, overCapacity: null }, { status: 400 });
 

@@ -10,7 +10,7 @@ import { organisationOptions } from '~/models/organisations.server';
 import { getWorkshopBySlug, getWorkshopRecord, parseRecordForm, saveWorkshopRecord, type Workshop } from '~/models/workshops.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound } from '~/utils/http.server';
+import { notFound, readFormData } from '~/utils/http.server';
 import { toDateInputValue } from '~/utils/time';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -90,7 +90,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireCoordinator(request);
   const workshop = workshopFor(params.slug);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (!canWriteRecord(workshop)) {
     return data<{ errors: FieldErrors; values: RecordValues }>(
       { errors: { _form: ['The record can be written once the workshop has taken place.'] }, values: submittedValues(formData) },

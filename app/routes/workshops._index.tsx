@@ -1,9 +1,10 @@
 // /workshops: what is coming up and what has happened. Coordinators also see drafts and cancelled workshops.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData, useLocation } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { WORKSHOP_MODE_LABELS, WORKSHOP_STATUS_LABELS, listWorkshops } from '~/models/workshops.server';
 import { getUser } from '~/utils/auth.server';
+import { pageParam } from '~/utils/http.server';
 import { formatDateRange } from '~/utils/time';
 import { seatsText } from '~/utils/workshop-text';
 
@@ -11,7 +12,10 @@ export const meta: MetaFunction = () => [{ title: 'Workshops · Micro-credential
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);
-  const { upcoming, past } = listWorkshops(viewer);
+  const url = new URL(request.url);
+  const upcomingPage = pageParam(url, 'upcoming');
+  const pastPage = pageParam(url, 'past');
+  const { upcoming, moreUpcoming, past, morePast } = listWorkshops(viewer, { upcomingPage, pastPage });
   const item = (w: (typeof upcoming)[number], showSeats: boolean) => ({
     id: w.id,
     slug: w.slug,
@@ -29,10 +33,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
     coordinator: viewer?.role === 'coordinator',
     upcoming: upcoming.map((w) => item(w, true)),
     past: past.map((w) => item(w, false)),
+    pages: { upcoming: upcomingPage, moreUpcoming, past: pastPage, morePast },
   };
 }
 
 type Item = ReturnType<typeof useLoaderData<typeof loader>>['upcoming'][number];
+
+/** Previous/next links for one of the two lists, keeping the other list's page. */
+function ListPages({ param, page, hasMore, label, newer, older }: { param: 'upcoming' | 'past'; page: number; hasMore: boolean; label: string; newer: string; older: string }) {
+  const location = useLocation();
+  if (page <= 1 && !hasMore) return null;
+  const hrefFor = (n: number) => {
+    const params = new URLSearchParams(location.search);
+    if (n <= 1) params.delete(param);
+    else params.set(param, String(n));
+    const search = params.toString();
+    return `${location.pathname}${search ? `?${search}` : ''}`;
+  };
+  return (
+    <nav aria-label={label} className="pagination">
+      {page > 1 ? (
+        <Link to={hrefFor(page - 1)} rel="prev">
+          {newer}
+        </Link>
+      ) : null}
+      <span className="meta">Page {page}</span>
+      {hasMore ? (
+        <Link to={hrefFor(page + 1)} rel="next">
+          {older}
+        </Link>
+      ) : null}
+    </nav>
+  );
+}
 
 function WorkshopList({ items }: { items: Item[] }) {
   return (
@@ -62,7 +95,7 @@ function WorkshopList({ items }: { items: Item[] }) {
 }
 
 export default function Workshops() {
-  const { coordinator, upcoming, past } = useLoaderData<typeof loader>();
+  const { coordinator, upcoming, past, pages } = useLoaderData<typeof loader>();
   return (
     <div className="stack">
       <header className="page-header">
@@ -83,7 +116,10 @@ export default function Workshops() {
       <section aria-labelledby="upcoming-title">
         <h2 id="upcoming-title">Upcoming</h2>
         {upcoming.length ? (
-          <WorkshopList items={upcoming} />
+          <>
+            <WorkshopList items={upcoming} />
+            <ListPages param="upcoming" page={pages.upcoming} hasMore={pages.moreUpcoming} label="Upcoming workshop pages" newer="Sooner" older="Later" />
+          </>
         ) : (
           <p className="empty">
             No workshops are scheduled right now.{' '}
@@ -94,7 +130,14 @@ export default function Workshops() {
 
       <section aria-labelledby="past-title">
         <h2 id="past-title">Past</h2>
-        {past.length ? <WorkshopList items={past} /> : <p className="empty">No workshops have taken place yet.</p>}
+        {past.length ? (
+          <>
+            <WorkshopList items={past} />
+            <ListPages param="past" page={pages.past} hasMore={pages.morePast} label="Past workshop pages" newer="More recent" older="Earlier" />
+          </>
+        ) : (
+          <p className="empty">No workshops have taken place yet.</p>
+        )}
       </section>
     </div>
   );

@@ -1,15 +1,20 @@
-// /workshops/new: a coordinator schedules a workshop, as a draft or published at once.
+// /workshops/new: a coordinator schedules a workshop, as a draft or published at once. The duplication radar lists
+// workshops, pilots and discussions that look alike: as the title and summary are typed (JavaScript), or after
+// "Check for similar work" and after a refused save (without).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { DuplicationRadar } from '~/components/duplication-radar';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { SubmitButton } from '~/components/forms';
 import { WorkshopForm, type WorkshopFormValues } from '~/components/workshop-form';
 import { organisationOptions } from '~/models/organisations.server';
+import { findLookAlikes, type LookAlike } from '~/models/search.server';
 import { WORKSHOP_MODE_LABELS, createWorkshop, parseWorkshopForm } from '~/models/workshops.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import type { FieldErrors } from '~/utils/validation.server';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Schedule a workshop · Micro-credentials CoP' }];
 
@@ -22,12 +27,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+type ActionData = { errors: FieldErrors; values: WorkshopFormValues; similar: LookAlike[] };
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireCoordinator(request);
-  const formData = await request.formData();
-  const publish = formData.get('intent') === 'publish';
+  const formData = await readFormData(request);
+  const intent = formData.get('intent');
+  const publish = intent === 'publish';
   const form = parseWorkshopForm(formData);
-  if (!form.ok) return data<{ errors: FieldErrors; values: WorkshopFormValues }>({ errors: form.errors, values: form.values }, { status: 400 });
+  const similar = () => findLookAlikes({ title: String(formData.get('title') ?? ''), summary: String(formData.get('summary') ?? '') }, user);
+  // "Check for similar work" saves nothing: the form comes back as typed, with the look-alikes.
+  if (intent === 'check') return data<ActionData>({ errors: {}, values: form.values, similar: similar() });
+  if (!form.ok) return data<ActionData>({ errors: form.errors, values: form.values, similar: similar() }, { status: 400 });
   const created = createWorkshop(user, form.data, { publish });
   return redirectWithFlash(
     request,
@@ -48,12 +59,26 @@ export default function NewWorkshop() {
         <h1>Schedule a workshop</h1>
         <p>Save it as a draft to finish later (only coordinators see drafts), or publish it so members can RSVP.</p>
       </header>
-      <WorkshopForm values={actionData?.values ?? values} errors={actionData?.errors} organisations={organisations} modeOptions={modeOptions}>
+      <WorkshopForm
+        values={actionData?.values ?? values}
+        errors={actionData?.errors}
+        organisations={organisations}
+        modeOptions={modeOptions}
+        beforeActions={
+          <DuplicationRadar
+            items={actionData?.similar ?? null}
+            hint="Write the title and summary: workshops, pilots and discussions on the same subject are listed here, so you can build on them."
+          />
+        }
+      >
         <SubmitButton name="intent" value="draft" className="button button--secondary">
           Save draft
         </SubmitButton>
         <SubmitButton name="intent" value="publish">
           Publish
+        </SubmitButton>
+        <SubmitButton name="intent" value="check" className="button button--quiet">
+          Check for similar work
         </SubmitButton>
       </WorkshopForm>
     </div>

@@ -19,3 +19,15 @@ export function pageParam(url: URL, name = 'page'): number {
   const page = raw && /^[0-9]{1,6}$/.test(raw) ? Number(raw) : 1;
   return Math.max(1, page);
 }
+
+/**
+ * The submitted form. A body that cannot be read as one (a malformed or truncated multipart body, a missing
+ * boundary) is the sender's mistake: a 400, never a 500. Upload routes use readUploadForm in uploads.server.ts.
+ */
+export async function readFormData(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response('The form could not be read. Please go back and send it again.', { status: 400 });
+  }
+}

@@ -20,6 +20,10 @@ export type Portal = {
   databasePath: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** The server's process id, for tests that signal it themselves (test/reliability/shutdown.test.ts). */
+  pid: number;
+  /** Settles when the server process has exited, with its exit code or signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 };
 
@@ -68,7 +72,20 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startPortal(options: { env?: Record<string, string | undefined> } = {}): Promise<Portal> {
+/**
+ * How `npm run serve` starts the server: through the tsx CLI, a supervisor process that relays signals to the real
+ * server (and SIGKILLs it if it has not acknowledged a SIGTERM within about 30 ms, which a busy server cannot), or
+ * as one process, `node --import tsx server.ts`. The portal here is started the same way, so the shutdown test
+ * (test/reliability/shutdown.test.ts) sees what production does.
+ */
+export function serveLauncher(): 'tsx' | 'node' {
+  const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  return /\bnode\b[^&|;]*--(?:import|loader)[= ]tsx\b/.test(scripts.serve ?? '') ? 'node' : 'tsx';
+}
+
+export async function startPortal(
+  options: { env?: Record<string, string | undefined>; launcher?: 'tsx' | 'node' } = {},
+): Promise<Portal> {
   if (!fs.existsSync(path.join(ROOT, 'build/server/index.js'))) {
     throw new Error('No production build in build/: run `npm run build` first (npm run test:e2e does).');
   }
@@ -104,7 +121,14 @@ export async function startPortal(options: { env?: Record<string, string | undef
 
   await run(TSX, ['db/seed.ts'], env);
 
-  const child = spawn(TSX, [path.join(ROOT, 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const launcher = options.launcher ?? serveLauncher();
+  const child =
+    launcher === 'node'
+      ? spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(TSX, [path.join(ROOT, 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exitedWith = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let output = '';
   const onOutput = (d: Buffer) => {
     output += d.toString();
@@ -148,5 +172,5 @@ export async function startPortal(options: { env?: Record<string, string | undef
     throw error;
   }
 
-  return { url, port, databasePath, output: () => output, stop };
+  return { url, port, databasePath, output: () => output, pid: child.pid!, exited: exitedWith, stop };
 }
