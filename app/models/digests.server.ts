@@ -701,62 +701,74 @@ export const digestTextSchema = z.object({
   intro: field.optionalText('the introduction', 10000),
 });
 
-export function updateDigestText(actor: Pick<SessionUser, 'id'>, digestId: number, input: z.infer<typeof digestTextSchema>): Outcome {
-  const d = digestRow(digestId);
-  if (!d) return notFoundOutcome;
-  if (d.status !== 'draft' && d.status !== 'scheduled') return notEditable;
-  const introMd = input.intro.replace(/\r\n?/g, '\n');
-  run(
-    `update digests set subject = ?, intro_md = ?, intro_html = ? where id = ? and status in ('draft', 'scheduled')`,
-    oneLine(input.subject),
-    introMd,
-    introMd.trim() ? absoluteLinks(renderMarkdown(introMd)) : '',
-    digestId,
-  );
-  return { ok: true, message: 'Subject and introduction saved.' };
-}
+type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
-export function removeDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number, itemId: number): Outcome {
-  const d = digestRow(digestId);
-  if (!d) return notFoundOutcome;
-  if (d.status !== 'draft' && d.status !== 'scheduled') return notEditable;
-  const item = get<{ title: string }>(`select json_extract(payload, '$.title') as title from digest_items where id = ? and digest_id = ?`, itemId, digestId);
-  if (!item) return { ok: false, status: 404, message: 'That item is no longer in this digest.' };
-  run('delete from digest_items where id = ? and digest_id = ?', itemId, digestId);
-  return { ok: true, message: `Removed “${item.title}”.` };
-}
-
-/** Moves an item one place up or down within its section (the email groups items by section). */
-export function moveDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number, itemId: number, direction: 'up' | 'down'): Outcome {
+/**
+ * Runs a change to a draft or scheduled digest in one IMMEDIATE transaction (so it cannot interleave with sending
+ * it) and records who did it in the audit log.
+ */
+function editDigest(actor: Pick<SessionUser, 'id'>, digestId: number, change: (d: DigestRow, tx: Tx) => Outcome & { audit?: string }): Outcome {
   return db.transaction(
-    () => {
+    (tx) => {
       const d = digestRow(digestId);
       if (!d) return notFoundOutcome;
       if (d.status !== 'draft' && d.status !== 'scheduled') return notEditable;
-      const items = listDigestItems(digestId);
-      const index = items.findIndex((i) => i.id === itemId);
-      if (index < 0) return { ok: false as const, status: 404 as const, message: 'That item is no longer in this digest.' };
-      const item = items[index]!;
-      const otherIndex = direction === 'up' ? index - 1 : index + 1;
-      const other = items[otherIndex];
-      if (!other || other.section !== item.section) return { ok: true as const, message: `“${item.payload.title}” is already ${direction === 'up' ? 'first' : 'last'} in its section.` };
-      // Renumber the whole digest in display order with the two swapped, so equal or gapped positions cannot stick.
-      items[index] = other;
-      items[otherIndex] = item;
-      const update = stmt('update digest_items set position = ? where id = ?');
-      items.forEach((i, position) => update.run(position, i.id));
-      return { ok: true as const, message: `Moved “${item.payload.title}” ${direction}.` };
+      const { audit, ...outcome } = change(d, tx);
+      if (outcome.ok && audit) recordAudit(tx, { actorId: actor.id, action: 'digest.edit', targetType: 'digest', targetId: digestId, summary: `${audit} (digest “${d.subject}”)` });
+      return outcome as Outcome;
     },
     { behavior: 'immediate' },
   );
 }
 
+export function updateDigestText(actor: Pick<SessionUser, 'id'>, digestId: number, input: z.infer<typeof digestTextSchema>): Outcome {
+  return editDigest(actor, digestId, () => {
+    const introMd = input.intro.replace(/\r\n?/g, '\n');
+    run(
+      'update digests set subject = ?, intro_md = ?, intro_html = ? where id = ?',
+      oneLine(input.subject),
+      introMd,
+      introMd.trim() ? absoluteLinks(renderMarkdown(introMd)) : '',
+      digestId,
+    );
+    return { ok: true, message: 'Subject and introduction saved.', audit: 'Edited the subject and introduction' };
+  });
+}
+
+export function removeDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number, itemId: number): Outcome {
+  return editDigest(actor, digestId, () => {
+    const item = get<{ title: string }>(`select json_extract(payload, '$.title') as title from digest_items where id = ? and digest_id = ?`, itemId, digestId);
+    if (!item) return { ok: false, status: 404, message: 'That item is no longer in this digest.' };
+    run('delete from digest_items where id = ? and digest_id = ?', itemId, digestId);
+    return { ok: true, message: `Removed “${item.title}”.`, audit: `Removed “${item.title}”` };
+  });
+}
+
+/** Moves an item one place up or down within its section (the email groups items by section). */
+export function moveDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number, itemId: number, direction: 'up' | 'down'): Outcome {
+  return editDigest(actor, digestId, () => {
+    const items = listDigestItems(digestId);
+    const index = items.findIndex((i) => i.id === itemId);
+    if (index < 0) return { ok: false, status: 404, message: 'That item is no longer in this digest.' };
+    const item = items[index]!;
+    const otherIndex = direction === 'up' ? index - 1 : index + 1;
+    const other = items[otherIndex];
+    if (!other || other.section !== item.section) return { ok: true, message: `“${item.payload.title}” is already ${direction === 'up' ? 'first' : 'last'} in its section.` };
+    // Renumber the whole digest in display order with the two swapped, so equal or gapped positions cannot stick.
+    items[index] = other;
+    items[otherIndex] = item;
+    const update = stmt('update digest_items set position = ? where id = ?');
+    items.forEach((i, position) => update.run(position, i.id));
+    return { ok: true, message: `Moved “${item.payload.title}” ${direction}.`, audit: `Moved “${item.payload.title}” ${direction}` };
+  });
+}
+
 export function setDigestAudience(actor: Pick<SessionUser, 'id'>, digestId: number, audience: DigestAudience): Outcome {
-  const d = digestRow(digestId);
-  if (!d) return notFoundOutcome;
-  if (d.status !== 'draft' && d.status !== 'scheduled') return notEditable;
-  run(`update digests set audience = ? where id = ? and status in ('draft', 'scheduled')`, JSON.stringify(audience), digestId);
-  return { ok: true, message: `Audience saved: ${plural(countRecipients(audience), 'person', 'people')} will receive this digest.` };
+  return editDigest(actor, digestId, () => {
+    run('update digests set audience = ? where id = ?', JSON.stringify(audience), digestId);
+    const count = plural(countRecipients(audience), 'person', 'people');
+    return { ok: true, message: `Audience saved: ${count} will receive this digest.`, audit: `Chose the audience (${audience.kind}, ${count})` };
+  });
 }
 
 export function deleteDigest(actor: Pick<SessionUser, 'id'>, digestId: number): Outcome {
@@ -821,11 +833,14 @@ export function sendTestToSelf(actor: Pick<SessionUser, 'id'>, digestId: number,
     unsubscribeUrl: unsubscribeUrl(token),
   });
   // Tests are not deliveries: their own key prefix keeps them out of the delivery report and bounce handling.
-  queueEmail(db, {
-    to: user.email,
-    dedupeKey: `digest-test:${digestId}:${user.id}:${now}`,
-    message: { subject: `[Test] ${email.subject}`, html: email.html, text: email.text },
-    headers: listUnsubscribeHeaders(token),
+  db.transaction((tx) => {
+    queueEmail(tx, {
+      to: user.email,
+      dedupeKey: `digest-test:${digestId}:${user.id}:${now}`,
+      message: { subject: `[Test] ${email.subject}`, html: email.html, text: email.text },
+      headers: listUnsubscribeHeaders(token),
+    });
+    recordAudit(tx, { actorId: user.id, action: 'digest.test', targetType: 'digest', targetId: digestId, summary: `Sent a test of the digest “${d.subject}” to ${user.email}` });
   });
   return { ok: true, message: `A test copy is on its way to ${user.email}.` };
 }
@@ -940,11 +955,11 @@ export function scheduleDigest(actor: Pick<SessionUser, 'id'>, digestId: number,
 }
 
 export function unscheduleDigest(actor: Pick<SessionUser, 'id'>, digestId: number): Outcome {
-  const d = digestRow(digestId);
-  if (!d) return notFoundOutcome;
-  if (d.status !== 'scheduled') return { ok: false, status: 409, message: 'This digest is not scheduled.' };
-  run(`update digests set status = 'draft', scheduled_for = null where id = ? and status = 'scheduled'`, digestId);
-  return { ok: true, message: 'The schedule is cancelled; the digest is a draft again.' };
+  return editDigest(actor, digestId, (d) => {
+    if (d.status !== 'scheduled') return { ok: false, status: 409, message: 'This digest is not scheduled.' };
+    run(`update digests set status = 'draft', scheduled_for = null where id = ?`, digestId);
+    return { ok: true, message: 'The schedule is cancelled; the digest is a draft again.', audit: 'Cancelled the schedule' };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

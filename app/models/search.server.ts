@@ -549,12 +549,3 @@ export function lookAlikeInputFromParams(params: URLSearchParams): LookAlikeInpu
 export function rebuildSearchIndex() {
   return rebuildIndexOn(sqlite);
 }
-
-/** Counts per kind and state, for the rebuild script's report and the tests. */
-export function searchIndexCounts(): { kind: SearchKind; state: string; n: number }[] {
-  return sqlite.prepare('SELECT kind, state, count(*) AS n FROM search_docs GROUP BY kind, state ORDER BY kind, state').all() as {
-    kind: SearchKind;
-    state: string;
-    n: number;
-  }[];
-}

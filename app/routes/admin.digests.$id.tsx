@@ -35,7 +35,7 @@ import {
 import { organisationOptions } from '~/models/organisations.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { idParam, notFound } from '~/utils/http.server';
+import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { ORGANISATION_KIND_LABELS, ROLE_LABELS } from '~/utils/labels';
 import { formatDate, formatDateTime, parseDateTimeLocal, toDateInputValue, toDateTimeLocalValue } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
@@ -133,7 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
   const id = idParam(params.id);
   if (!getDigest(id)) notFound('There is no such digest.');
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = String(formData.get('intent') ?? '');
   const here = `/admin/digests/${id}`;
   const fail = (status: number, body: ActionData) => data(body, { status });

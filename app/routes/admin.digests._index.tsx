@@ -9,6 +9,7 @@ import { DIGEST_STATUS_LABELS, automaticDigestsEnabled, createDigest, lastDigest
 import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDate, formatDateTime } from '~/utils/time';
+import { readFormData } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Digests · Admin · Micro-credentials CoP' }];
 
@@ -37,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = requireCoordinator(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   if (formData.get('intent') !== 'create') return data({ error: 'Choose one of the actions on this page.' }, { status: 400 });
   const id = createDigest(actor);
   return redirectWithFlash(request, `/admin/digests/${id}`, 'A new draft digest holds everything new since the last one. Edit it, preview it, then send it.');

@@ -1,6 +1,7 @@
-// GET /case-studies/similar?title=&problem=[&exclude=id]: similar pilots and micro-credentials as JSON, for the
-// case-study form's live panel (a fetcher, debounced as the writer types). Without JavaScript the form gets the
-// same list from its own action on Preview and Save draft, so nothing depends on this route.
+// GET /case-studies/similar?title=&problem=[&exclude=id]: similar work (the duplication radar's list, for writers of
+// case studies) as JSON. The form's live panel now asks /radar (app/components/duplication-radar.tsx); this address
+// keeps answering with the same list. Without JavaScript the form gets it from its own action on Preview and Save
+// draft, so nothing depends on this route.
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { canCreateCaseStudy, findSimilarWork } from '~/models/case-studies.server';
 import { getUser } from '~/utils/auth.server';

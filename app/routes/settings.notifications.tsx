@@ -9,7 +9,7 @@ import { ChoiceGroup } from '~/components/workshop-form';
 import { FREQUENCY_LABELS, getNotificationSettings, notificationSettingsSchema, updateNotificationSettings } from '~/models/digests.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound } from '~/utils/http.server';
+import { notFound, readFormData } from '~/utils/http.server';
 import { formatDate } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
 
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireUser(request);
-  const form = parseForm(notificationSettingsSchema, await request.formData());
+  const form = parseForm(notificationSettingsSchema, await readFormData(request));
   if (!form.ok) return data<{ errors: FieldErrors; values: Record<string, string> }>({ errors: form.errors, values: form.values }, { status: 400 });
   updateNotificationSettings(user.id, form.data);
   const message =

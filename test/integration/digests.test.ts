@@ -33,7 +33,7 @@ import * as unsubscribe from '~/routes/unsubscribe.$token';
 import { isAllowedOrigin } from '~/utils/origin.server';
 import { toDateInputValue, toDateTimeLocalValue } from '~/utils/time';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from '~/utils/unsubscribe.server';
-import { DAY, addMember, addResource, addWorkshop, buildCommunity, callRoute, emailOf, signIn, type Community } from '../support/digest-fixtures';
+import { DAY, addMember, addResource, addWorkshop, buildCommunity, callRoute, signIn, type Community } from '../support/digest-fixtures';
 
 let c: Community;
 beforeAll(() => {
@@ -167,6 +167,9 @@ describe('composing a draft', () => {
     expect(removed.status).toBe(302);
     expect(listDigestItems(id).map((i) => i.id)).not.toContain(firstPilot.id);
     expect(previewFor(id, c.people.ana, c.now)!.text).not.toMatch(new RegExp(`^\\* ${firstPilot.payload.title}$`, 'm'));
+    const audited = db.select().from(auditLog).where(and(eq(auditLog.action, 'digest.edit'), eq(auditLog.targetId, id))).all();
+    expect(audited.map((a) => a.actorId)).toEqual([c.people.coordinator, c.people.coordinator]); // the move and the removal (a move that changes nothing is not recorded)
+    expect(audited.at(-1)!.summary).toMatch(/^Removed “EduBits for engineering technicians”/);
   });
 
   it('answers bad input with 400 and the message, and keeps members out of the composer', async () => {

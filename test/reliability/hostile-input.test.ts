@@ -11,7 +11,11 @@
 // FORMS below lists each form's fields, from the route's form, with a valid starting value for each ("base"); the
 // walk replaces one field at a time so the hostile value gets past the other fields' validation and into the model.
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequestHandler, type ServerBuild } from '@remix-run/node';
 import { desc, eq } from 'drizzle-orm';
+import { Parser } from 'htmlparser2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, sqlite } from '../../db/client.server';
 import { joinRequests, organisations, passwordResets, users } from '../../db/schema';
@@ -552,6 +556,70 @@ describe('every page, loaded by each kind of person after the walk', () => {
       }
     }
     console.info(`hostile-input: loaded ${loads} pages afterwards, ${problems.length} answered 500`);
+    expect(problems).toEqual([]);
+  }, 900_000);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Every page, rendered as a browser gets it
+
+/**
+ * What in a rendered page could run script: a <script> without this request's CSP nonce, an on* attribute, a
+ * javascript:/vbscript:/data:text/html address, an element that loads or frames other content, a meta refresh.
+ * (The CSP would block most of these in a browser; the page should not contain them in the first place.)
+ */
+function scriptRisks(html: string, nonce: string): string[] {
+  const risks: string[] = [];
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        for (const [attr, value] of Object.entries(attribs)) {
+          if (/^on/i.test(attr)) risks.push(`<${name} ${attr}="${value.slice(0, 60)}">`);
+          const squashed = value.replace(/[\u0000-\u0020\u007f-\u009f]+/g, '').toLowerCase();
+          if (/^(href|src|action|formaction|xlink:href|data|poster)$/i.test(attr) && /^(javascript|vbscript|data:text\/html)/.test(squashed)) {
+            risks.push(`<${name} ${attr}="${value.slice(0, 60)}">`);
+          }
+        }
+        if (name === 'script' && !/json/.test(attribs.type ?? '') && attribs.nonce !== nonce) risks.push(`<script> without the nonce: ${JSON.stringify(attribs).slice(0, 120)}`);
+        if (['object', 'embed', 'base', 'applet'].includes(name)) risks.push(`<${name}>`);
+        // A captured email is shown in a sandboxed frame that may not run script.
+        if (name === 'iframe' && (attribs.sandbox === undefined || /allow-scripts/.test(attribs.sandbox))) risks.push('<iframe> without a script-free sandbox');
+        if (name === 'meta' && /refresh/i.test(attribs['http-equiv'] ?? '')) risks.push('<meta http-equiv=refresh>');
+      },
+    },
+    { decodeEntities: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(html);
+  parser.end();
+  return risks;
+}
+
+describe('every page, rendered by the production build after the walk', () => {
+  it('answers without a 500 and carries no script but the nonced scripts of the app', async () => {
+    const buildFile = path.resolve('build/server/index.js');
+    if (!fs.existsSync(buildFile)) throw new Error('No production build in build/: run `npm run build` first (npm run test:reliability does).');
+    const build = (await import(/* @vite-ignore */ pathToFileURL(buildFile).href)) as ServerBuild;
+    const handle = createRequestHandler(build, 'production');
+    const nonce = 'hostile-walk-nonce';
+    const problems: string[] = [];
+    let rendered = 0;
+    for (const url of everyPage()) {
+      for (const role of ['visitor', 'coordinator'] as const) {
+        const who = person(role);
+        const response = await handle(new Request(new URL(url, 'http://localhost:3000'), { headers: who.cookie ? { Cookie: who.cookie } : {} }), {
+          cspNonce: nonce,
+          clientIp: '127.0.0.1',
+        });
+        rendered++;
+        if (response.status >= 500) problems.push(`GET ${url} as ${role}: ${response.status}`);
+        if (!(response.headers.get('Content-Type') ?? '').startsWith('text/html')) {
+          await response.arrayBuffer();
+          continue;
+        }
+        for (const risk of scriptRisks(await response.text(), nonce)) problems.push(`GET ${url} as ${role}: ${risk}`);
+      }
+    }
+    console.info(`hostile-input: rendered ${rendered} pages with the production build, ${problems.length} problems`);
     expect(problems).toEqual([]);
   }, 900_000);
 });
