@@ -108,6 +108,9 @@ export function searchFiltersFromParams(params: URLSearchParams): SearchFilters 
   };
 }
 
+/** search_fts has prefix indexes for two to six letters (db/search-index.ts). */
+const PREFIX_INDEX_MAX = 6;
+
 /** Whether any document has this quoted word or phrase in its text (stops at the first). */
 function indexHas(phrase: string): boolean {
   return sqlite.prepare('SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1').get(`{title summary body} : ${phrase}`) !== undefined;
@@ -122,10 +125,13 @@ export function searchQuery(q: string): string | null {
   const typed = ftsTerms(q, options);
   const typing = ftsTerms(q, { ...options, prefixLast: true });
   if (!typed || !typing) return null;
-  // While typing, the last word also matches longer words, unless it is a word the index already has: a prefix
-  // reads every document of every completion ("communi" → community, communities, ...), a word only its own.
+  // While typing, the last word also matches longer words. Up to six letters that is one lookup in a prefix index;
+  // a longer prefix reads every document of every completion first ("communi" → community, communities, ...), so a
+  // long word the index already has is searched as that word.
   const last = typed[typed.length - 1]!;
-  if (typing[typing.length - 1] !== last && !indexHas(last)) return typing.join(' ');
+  if (typing[typing.length - 1] === last) return typed.join(' ');
+  const lastRun = last.match(/[\p{L}\p{N}\p{M}]+/gu)?.pop() ?? '';
+  if ([...lastRun.normalize('NFKD').replace(/\p{M}/gu, '')].length <= PREFIX_INDEX_MAX || !indexHas(last)) return typing.join(' ');
   return typed.join(' ');
 }
 

@@ -66,8 +66,10 @@ beforeAll(async () => {
 
   const orgs = [addOrganisation('Otago Polytechnic', 'itp', 0), addOrganisation('BCITO', 'ito', 0), addOrganisation('MITO', 'ito', 0)];
   for (let i = 1; i <= RECIPIENTS; i++) addMember(`member${i}@crash.test`, `Member ${i}`, orgs[i % orgs.length]!);
-  digestId = createDigest(null);
-  updateDigestText({ id: 0 }, digestId, { subject: 'Crash-test digest', intro: 'Kia ora. This digest must reach every member exactly once.' });
+  // The coordinator composing it has turned digests off for themselves, so the recipients are exactly the members.
+  const coordinator = addMember('coordinator@crash.test', 'Crash Coordinator', orgs[0]!, { role: 'coordinator', frequency: 'off' });
+  digestId = createDigest({ id: coordinator });
+  updateDigestText({ id: coordinator }, digestId, { subject: 'Crash-test digest', intro: 'Kia ora. This digest must reach every member exactly once.' });
 
   // First process: queue and send; killed once KILL_AFTER rows are recorded as sent (the server has those and more).
   const first = startChild([String(digestId)]);

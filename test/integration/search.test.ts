@@ -265,9 +265,11 @@ describe('matching', () => {
     expect(found(null, 'photogram')).toEqual([`resource:${id}`]);
     expect(found(null, 'photogram* surveyors')).toEqual([`resource:${id}`]);
     expect(found(null, 'photogram surveyors')).toEqual([]);
-    // A word the index has is searched as that word (its completions would cost more than they help).
-    expect(searchQuery('drones')).toBe('"drones"');
-    expect(searchQuery('dron')).toBe('"dron"*');
+    // Up to six letters the last word is a prefix (a prefix index answers it); a longer word the index has is
+    // searched as that word (its completions would cost more than they help), a longer one it lacks as a prefix.
+    expect(searchQuery('drones')).toBe('"drones"*');
+    expect(searchQuery('photogrammetry')).toBe('"photogrammetry"');
+    expect(searchQuery('photogramm')).toBe('"photogramm"*');
     expect(searchQuery('p')).toBe('"p"');
     expect(searchQuery('p*')).toBe('"p"');
     expect(searchQuery('micro-c')).toBe('"micro-c"');
