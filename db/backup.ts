@@ -19,12 +19,14 @@ export function integrityCheck(file: string): string {
   }
 }
 
-/** Row count of every table (including FTS and migration bookkeeping), by name. */
+/** Row count of every table (the migration bookkeeping too), by name. */
 export function rowCounts(file: string): Record<string, number> {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   try {
+    // Real tables only: an FTS index's shadow tables (search_fts_data, ...) hold b-tree segments whose number
+    // changes as they merge, so their row counts say nothing about the data.
     const tables = sqlite
-      .prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' order by name")
+      .prepare("select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' order by name")
       .pluck()
       .all() as string[];
     const counts: Record<string, number> = {};
