@@ -1,5 +1,7 @@
 CREATE INDEX `resources_newest_idx` ON `resources` (coalesce(`published_on`, `created_at`),`id`);--> statement-breakpoint
 CREATE INDEX `workshops_start_idx` ON `workshops` (`starts_at`,`id`);--> statement-breakpoint
+-- Hand-written (db/search-index.ts): the search page's year filter reads the first and last year in two lookups.
+CREATE INDEX `search_docs_state_year_idx` ON `search_docs` (`state`,`year`);--> statement-breakpoint
 -- Hand-written below (db/search-index.ts): search_fts gains prefix indexes for four to six letters, so "assess*"
 -- and a word being typed are one lookup. An FTS5 table's options cannot be altered: drop it, create it, rebuild it
 -- from search_docs. The triggers name search_fts only inside their bodies, so they stay.

@@ -245,6 +245,17 @@ export const RANK_LIMIT = 2000;
 
 type Index = 'search_fts' | 'search_titles_fts';
 
+/**
+ * The query with each phrase of several words loosened to those words, all still required: it finds everything
+ * the query finds and more, and counting it stops as soon as the count is reached.
+ */
+export function loosened(words: string): string {
+  return words.replace(/"((?:[^"]|"")*)"/g, (phrase, inner: string) => {
+    const tokens = inner.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+    return tokens.length > 1 ? tokens.map((t) => `"${t}"`).join(' ') : phrase;
+  });
+}
+
 const countUpTo = (index: Index, match: string, cap: number) =>
   (sqlite.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${index} WHERE ${index} MATCH ? LIMIT ?)`).get(match, cap + 1) as { n: number }).n;
 
@@ -311,7 +322,11 @@ export function search(viewer: Viewer, filters: Partial<SearchFilters>, now = Da
     const prominent = `{title summary} : (${words})`;
     const full = restrict(anywhere, viewer, filter.meta);
     const ranked = { ...params, now };
-    if (countUpTo('search_fts', full, RANK_LIMIT) <= RANK_LIMIT) {
+    // A rare phrase of common words ("micro-credentials can") is only known to be rare after reading every document
+    // that has its words; its loosened form (the same words, anywhere) shows quickly that there may be too many.
+    const loose = loosened(words);
+    const countable = loose === words ? full : restrict(`{title summary body} : (${loose})`, viewer, filter.meta);
+    if (countUpTo('search_fts', countable, RANK_LIMIT) <= RANK_LIMIT) {
       rows = rankedPage('search_fts', full, where, ranked, offset, want);
     } else {
       // Too many to rank: matches in titles and summaries first (ranked, from the small index), then the rest.
