@@ -482,6 +482,8 @@ export const resources = sqliteTable(
     index('resources_created_idx').on(t.createdAt),
     // The library's default order (newest first, by publication date where there is one) read in index order.
     index('resources_newest_idx').on(sql`coalesce(${t.publishedOn}, ${t.createdAt})`, t.id),
+    // The library's year filter: the first and the last year of publication.
+    index('resources_published_idx').on(t.publishedOn),
   ],
 );
 

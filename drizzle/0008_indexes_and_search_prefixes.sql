@@ -1,4 +1,5 @@
 CREATE INDEX `resources_newest_idx` ON `resources` (coalesce(`published_on`, `created_at`),`id`);--> statement-breakpoint
+CREATE INDEX `resources_published_idx` ON `resources` (`published_on`);--> statement-breakpoint
 CREATE INDEX `workshops_start_idx` ON `workshops` (`starts_at`,`id`);--> statement-breakpoint
 -- Hand-written (db/search-index.ts): the search page's year filter reads the first and last year in two lookups.
 CREATE INDEX `search_docs_state_year_idx` ON `search_docs` (`state`,`year`);--> statement-breakpoint

@@ -843,14 +843,18 @@ export function libraryFilterOptions(viewer: SessionUser | null) {
   const orgs = sqlite
     .prepare(`select o.slug, o.name from organisations o where exists (select 1 from resources r where r.organisation_id = o.id${publicOnly}) order by o.name asc`)
     .all() as { slug: string; name: string }[];
-  // The year in New Zealand: every new year falls in daylight time (UTC+13), so 13 hours ahead gives the exact year.
-  const years = sqlite
+  // From the newest year of publication to the oldest, in New Zealand (two index lookups; reading every resource's
+  // date cost 12 ms on 5,000). A year in between with nothing published simply finds nothing.
+  const range = sqlite
     .prepare(
-      `select distinct cast(strftime('%Y', r.published_on / 1000 + 46800, 'unixepoch') as integer) as year
-       from resources r where r.published_on is not null${publicOnly} order by year desc`,
+      `select (select min(r.published_on) from resources r where r.published_on is not null${publicOnly}) as first,
+              (select max(r.published_on) from resources r where r.published_on is not null${publicOnly}) as last`,
     )
-    .pluck()
-    .all() as number[];
+    .get() as { first: number | null; last: number | null };
+  const years: number[] = [];
+  if (range.first !== null && range.last !== null) {
+    for (let y = getZonedParts(range.last).year; y >= getZonedParts(range.first).year && years.length < 100; y--) years.push(y);
+  }
   const tags = sqlite
     .prepare(
       viewer
