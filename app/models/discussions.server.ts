@@ -122,6 +122,19 @@ function canReadPost(user: Viewer, post: Pick<Post, 'hiddenAt'>): boolean {
   return post.hiddenAt === null || canModerate(user);
 }
 
+/**
+ * Why this viewer may not report this post (of a thread they can see), or null when they may: the one rule behind the
+ * Report link, the report page and reportPost. A post they may not read is not found; their own post, one its author
+ * removed, or one a coordinator has already hidden is refused.
+ */
+export function reportRefusal(viewer: Viewer, post: Pick<Post, 'authorId' | 'deletedAt' | 'hiddenAt'>): { status: 403 | 404; message: string } | null {
+  if (!canReadPost(viewer, post)) return { status: 404, message: 'That post no longer exists.' };
+  if (post.authorId === viewer.id) return { status: 403, message: 'You cannot report your own post. You can edit or remove it instead.' };
+  if (!canReportPost(viewer, post)) return { status: 403, message: 'That post has been removed, so there is nothing to report.' };
+  if (post.hiddenAt !== null) return { status: 403, message: 'A coordinator has already hidden this post.' };
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Addresses
 
@@ -677,9 +690,9 @@ export function setPostHidden(actor: SessionUser, postId: number, hidden: boolea
 export function reportPost(actor: SessionUser, postId: number, reason: string, now = Date.now()): Outcome {
   const post = getPost(postId);
   const thread = post ? getThreadRow(db, post.threadId) : undefined;
-  if (!post || !thread || !canViewThread(actor, thread) || !canReadPost(actor, post)) return refused(404, 'That post no longer exists.');
-  if (post.authorId === actor.id) return refused(400, 'You cannot report your own post. You can edit or remove it instead.');
-  if (!canReportPost(actor, post)) return refused(400, 'That post has been removed, so there is nothing to report.');
+  if (!post || !thread || !canViewThread(actor, thread)) return refused(404, 'That post no longer exists.');
+  const refusal = reportRefusal(actor, post);
+  if (refusal) return refused(refusal.status, refusal.message);
   const existing = db.select().from(postReports).where(and(eq(postReports.postId, postId), eq(postReports.reporterId, actor.id))).get();
   if (existing?.status === 'open') return done('You have already reported this post. A coordinator will look at it.');
   db.insert(postReports)
@@ -1160,6 +1173,15 @@ export type PostView = {
 export function listPostsOnPage(viewer: Viewer, thread: Pick<Thread, 'id' | 'lockedAt' | 'hiddenAt'>, page: number): PostView[] {
   const from = (page - 1) * POSTS_PER_PAGE + 1;
   const to = page * POSTS_PER_PAGE;
+  return postViews(viewer, thread, sql`${posts.number} between ${from} and ${to}`);
+}
+
+/** One post of a thread, as this viewer would see it on the thread's page. */
+export function getPostView(viewer: Viewer, thread: Pick<Thread, 'id' | 'lockedAt' | 'hiddenAt'>, number: number): PostView | undefined {
+  return postViews(viewer, thread, eq(posts.number, number))[0];
+}
+
+function postViews(viewer: Viewer, thread: Pick<Thread, 'id' | 'lockedAt' | 'hiddenAt'>, numbers: SQL): PostView[] {
   const moderator = canModerate(viewer);
   const replying = canReply(viewer, thread);
   return db
@@ -1167,7 +1189,7 @@ export function listPostsOnPage(viewer: Viewer, thread: Pick<Thread, 'id' | 'loc
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(posts.threadId, thread.id), sql`${posts.number} between ${from} and ${to}`))
+    .where(and(eq(posts.threadId, thread.id), numbers))
     .orderBy(asc(posts.number))
     .all()
     .map(({ post, authorName, organisationName, organisationSlug }) => {
@@ -1189,7 +1211,7 @@ export function listPostsOnPage(viewer: Viewer, thread: Pick<Thread, 'id' | 'loc
         hidden,
         canEdit: canEditPost(viewer, post),
         canDelete: canDeletePost(viewer, post),
-        canReport: canReportPost(viewer, post) && !hidden,
+        canReport: reportRefusal(viewer, post) === null,
         canQuote: replying && !removed && !hidden,
       };
     });

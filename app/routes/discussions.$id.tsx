@@ -1,6 +1,7 @@
 // /discussions/:id: a thread. Posts 50 a page (?page=N), each at #post-N; without ?page the thread opens at the
-// member's first unread post. Reply (with Preview, and Quote links that pre-fill the reply server-side), remove or
-// report a post, watch or mute, and the coordinators' moderation buttons. Everything works without JavaScript.
+// member's first unread post. Reply (with Preview, and Quote links that pre-fill the reply server-side), remove a
+// post, watch or mute, and the coordinators' moderation buttons. Editing and reporting a post have their own pages
+// (/discussions/:id/posts/:n/edit and /report). Everything works without JavaScript.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
@@ -31,8 +32,6 @@ import {
   quoteMarkdown,
   reply,
   replySchema,
-  reportPost,
-  reportSchema,
   setPostHidden,
   setThreadWatch,
   threadWatchLevel,
@@ -116,7 +115,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionForm = 'reply' | 'report' | 'delete' | 'moderation';
+type ActionForm = 'reply' | 'delete' | 'moderation';
 type ThreadActionData = { form: ActionForm; postId?: number; errors: FieldErrors; values?: FormValues; previewHtml?: string | null };
 
 function answer(d: ThreadActionData, status = 200) {
@@ -185,16 +184,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirectWithFlash(request, postLocation(thread.id, outcome.number!), outcome.message);
   }
 
-  if (intent === 'report') {
-    if (postId === null) return answer({ form: 'report', errors: { _form: ['Choose a post to report.'] } }, 400);
-    const form = parseForm(reportSchema, formData);
-    if (!form.ok) return answer({ form: 'report', postId, errors: form.errors, values: form.values }, 400);
-    const outcome = reportPost(user, postId, form.data.reason);
-    if (!outcome.ok && outcome.status !== 400) refuse(outcome);
-    if (!outcome.ok) return answer({ form: 'report', postId, errors: { _form: [outcome.message] }, values: form.values }, 400);
-    return redirectWithFlash(request, postLocation(thread.id, post!.number), outcome.message);
-  }
-
   // Everything below is moderation: coordinators only.
   if (!canModerate(user)) throw new Response('Only coordinators can moderate discussions.', { status: 403 });
 
@@ -259,7 +248,6 @@ function PostPages({ threadId, page, lastPage }: { threadId: number; page: numbe
 function PostItem({ post, data, actionData }: { post: LoaderData['posts'][number]; data: LoaderData; actionData: ThreadActionData | undefined }) {
   const { thread, page, moderation } = data;
   const n = post.number;
-  const reportErrors = actionData?.form === 'report' && actionData.postId === post.id ? actionData.errors : undefined;
   const deleteErrors = actionData?.form === 'delete' && actionData.postId === post.id ? actionData.errors : undefined;
   return (
     <article id={`post-${n}`} className={`post${post.hidden ? ' post--hidden' : ''}`} aria-labelledby={`post-${n}-author`}>
@@ -324,25 +312,9 @@ function PostItem({ post, data, actionData }: { post: LoaderData['posts'][number
           </details>
         ) : null}
         {post.canReport ? (
-          <details className="post__details" open={!!reportErrors}>
-            <summary className="button button--quiet button--small">Report</summary>
-            <Form method="post" className="form">
-              <FormError errors={reportErrors?._form} />
-              <input type="hidden" name="intent" value="report" />
-              <input type="hidden" name="postId" value={post.id} />
-              <TextAreaField
-                label={`Why are you reporting post #${n}?`}
-                name="reason"
-                rows={3}
-                hint="Only coordinators see reports."
-                defaultValue={reportErrors ? (actionData?.values?.reason ?? '') : ''}
-                errors={reportErrors?.reason}
-              />
-              <div>
-                <SubmitButton className="button button--secondary button--small">Send report</SubmitButton>
-              </div>
-            </Form>
-          </details>
+          <Link className="button button--quiet button--small" to={`/discussions/${thread.id}/posts/${n}/report`} aria-label={`Report post #${n}`}>
+            Report
+          </Link>
         ) : null}
         {moderation ? (
           <Form method="post" className="inline-form">

@@ -1,7 +1,7 @@
 // Discussions as people meet them in the browser: a member starts a thread about a workshop (from its "Discuss this"
-// section) with a preview, another member replies quoting it with JavaScript off, the first edits their post and
-// sees the "edited" mark and the history, a coordinator looks over the category and moderation pages, and the
-// unwatch link from an email works without signing in. axe-core checks every page visited.
+// section) with a preview, another member replies quoting it and reports it on its own page with JavaScript off, the
+// first edits their post and sees the "edited" mark and the history, a coordinator looks over the category and
+// moderation pages, and the unwatch link from an email works without signing in. axe-core checks every page visited.
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -121,6 +121,26 @@ describe('a conversation about a workshop', () => {
     await page.close();
   });
 
+  it('that member reports the first post on its own page, with JavaScript off', async () => {
+    const page = await openPage({ javaScriptEnabled: false });
+    await signIn(page, BILL.email, DEMO_PASSWORD);
+    await page.goto(`${threadPath}?page=1`);
+    await expectPage(page, TITLE);
+    await expect(post(page, 2).getByRole('link', { name: 'Report post #2' }).count()).resolves.toBe(0); // his own
+    await post(page, 1).getByRole('link', { name: 'Report post #1' }).click();
+    await expectPage(page, 'Report post #1');
+    await page.locator('.post strong', { hasText: 'stack into the NZDE' }).waitFor(); // the post being reported
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await expectPage(page, 'Report post #1');
+    await page.getByText('Say what is wrong with this post.').waitFor();
+    await page.getByLabel('Why are you reporting post #1?').fill('Testing the report page.');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForURL((url) => url.hash === '#post-1');
+    await expectPage(page, TITLE);
+    await page.getByText('Thank you: the post has been reported to the coordinators.').waitFor();
+    await page.close();
+  });
+
   it('the first member edits their post and sees the edited mark and its history', async () => {
     const page = await openPage();
     await signIn(page, MEMBER.email, DEMO_PASSWORD);
@@ -161,6 +181,7 @@ describe('a conversation about a workshop', () => {
     await page.goto('/admin/moderation');
     await expectPage(page, 'Admin');
     await page.getByRole('heading', { name: 'Reported posts' }).waitFor();
+    await page.getByText('Testing the report page.').first().waitFor();
     await page.goto('/admin/categories');
     await expectPage(page, 'Admin');
     await page.getByRole('heading', { name: 'Discussion categories' }).waitFor();

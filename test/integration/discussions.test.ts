@@ -11,6 +11,7 @@ import { seedDiscussions } from '../../db/seed-discussions';
 import {
   LOCKED_MESSAGE,
   POSTS_PER_PAGE,
+  deletePost,
   editPost,
   findMentions,
   firstUnreadNumber,
@@ -23,6 +24,7 @@ import {
   postHistory,
   queueThreadNotifications,
   reply,
+  setPostHidden,
   setThreadWatch,
   startThread,
   threadWatchLevel,
@@ -37,6 +39,7 @@ import * as thread from '~/routes/discussions.$id';
 import * as permalink from '~/routes/discussions.$id_.posts.$number';
 import * as editRoute from '~/routes/discussions.$id_.posts.$number_.edit';
 import * as historyRoute from '~/routes/discussions.$id_.posts.$number_.history';
+import * as reportRoute from '~/routes/discussions.$id_.posts.$number_.report';
 import * as category from '~/routes/discussions.c.$slug';
 import * as newThread from '~/routes/discussions.new';
 import * as unwatch from '~/routes/discussions.unwatch.$token';
@@ -504,6 +507,8 @@ describe('visitors', () => {
       [permalink.loader, `/discussions/${id}/posts/1`, { id, number: '1' }],
       [editRoute.loader, `/discussions/${id}/posts/1/edit`, { id, number: '1' }],
       [historyRoute.loader, `/discussions/${id}/posts/1/history`, { id, number: '1' }],
+      [reportRoute.loader, `/discussions/${id}/posts/1/report`, { id, number: '1' }],
+      [reportRoute.action, `/discussions/${id}/posts/1/report`, { id, number: '1' }, { reason: 'Spam' }],
     ];
     for (const [handler, path, params, form] of cases) {
       const res = await call(handler, { path, params, form });
@@ -630,15 +635,27 @@ describe('reports and the moderation queue', () => {
   it('lets a member report a post with a reason; a coordinator resolves it (audited) or hides the post', async () => {
     const t = start(bill, 'Reported thread');
     const r = must(reply(terry.user, t.threadId, { body: 'A doubtful post.' }));
-    const params = { id: String(t.threadId) };
-    const noReason = await call(thread.action, { path: `/discussions/${t.threadId}`, params, form: { intent: 'report', postId: String(r.postId), reason: ' ' }, cookie: member.cookie });
+    const params = { id: String(t.threadId), number: String(r.number) };
+    const path = `/discussions/${t.threadId}/posts/${r.number}/report`;
+    const page = await call(reportRoute.loader, { path, params, cookie: member.cookie });
+    expect(page.status).toBe(200);
+    expect(page.data.post).toMatchObject({ number: r.number, authorName: 'Terry Shubkin' });
+    expect(page.data.post.bodyHtml).toContain('A doubtful post.');
+    const noReason = await call(reportRoute.action, { path, params, form: { reason: ' ' }, cookie: member.cookie });
     expect(noReason.status).toBe(400);
     expect(noReason.data.errors.reason).toEqual(['Say what is wrong with this post.']);
-    const own = await call(thread.action, { path: `/discussions/${t.threadId}`, params, form: { intent: 'report', postId: String(r.postId), reason: 'mine' }, cookie: terry.cookie });
-    expect(own.status).toBe(400);
-    const ok = await call(thread.action, { path: `/discussions/${t.threadId}`, params, form: { intent: 'report', postId: String(r.postId), reason: 'Off topic' }, cookie: member.cookie });
+    expect(noReason.data.values.reason).toBe(' ');
+    const own = await call(reportRoute.action, { path, params, form: { reason: 'mine' }, cookie: terry.cookie });
+    expect(own.status).toBe(403);
+    expect(own.body).toBe('You cannot report your own post. You can edit or remove it instead.');
+    const ok = await call(reportRoute.action, { path, params, form: { reason: 'Off topic' }, cookie: member.cookie });
     expect(ok.status).toBe(302);
-    const ok2 = await call(thread.action, { path: `/discussions/${t.threadId}`, params, form: { intent: 'report', postId: String(r.postId), reason: 'Not constructive' }, cookie: jo.cookie });
+    expect(ok.headers.get('Location')).toBe(`/discussions/${t.threadId}?page=1#post-${r.number}`);
+    // Reporting the same post again while the report is open adds nothing and says so.
+    const again = await call(reportRoute.action, { path, params, form: { reason: 'Still off topic' }, cookie: member.cookie });
+    expect(again.status).toBe(302);
+    expect(db.select().from(postReports).where(and(eq(postReports.postId, r.postId), eq(postReports.reporterId, member.user.id))).all()).toMatchObject([{ reason: 'Off topic' }]);
+    const ok2 = await call(reportRoute.action, { path, params, form: { reason: 'Not constructive' }, cookie: jo.cookie });
     expect(ok2.status).toBe(302);
 
     const queue = await call(adminModeration.loader, { path: '/admin/moderation', cookie: coordinator.cookie });
@@ -660,6 +677,47 @@ describe('reports and the moderation queue', () => {
 
     // A member cannot act on the queue.
     expect((await call(adminModeration.action, { path: '/admin/moderation', form: { intent: 'resolve', reportId: String(second.id) }, cookie: member.cookie })).status).toBe(403);
+  });
+});
+
+describe('the report page', () => {
+  it('opens only for a post the viewer may report: 404 in a thread or for a post they cannot see, 403 for their own or a removed post', async () => {
+    const t = start(jo, 'Report page thread');
+    const a = must(reply(bill.user, t.threadId, { body: 'Bill replies.' }));
+    const b = must(reply(bill.user, t.threadId, { body: 'Bill replies again.' }));
+    const c = must(reply(bill.user, t.threadId, { body: 'Bill says something to hide.' }));
+    const id = String(t.threadId);
+    const open = (person: Person, number: number, threadId = id) =>
+      call(reportRoute.loader, { path: `/discussions/${threadId}/posts/${number}/report`, params: { id: threadId, number: String(number) }, cookie: person.cookie });
+
+    expect((await open(member, a.number)).status).toBe(200);
+    // The thread page links to it for other people's posts only.
+    const threadPage = await call(thread.loader, { path: `/discussions/${id}?page=1`, params: { id }, cookie: bill.cookie });
+    const shown = (number: number) => threadPage.data.posts.find((p: { number: number }) => p.number === number);
+    expect(shown(1).canReport).toBe(true);
+    expect(shown(a.number).canReport).toBe(false);
+
+    // One's own post.
+    const own = await open(bill, a.number);
+    expect(own.status).toBe(403);
+    expect(own.body).toBe('You cannot report your own post. You can edit or remove it instead.');
+    // A removed post.
+    must(deletePost(bill.user, b.postId));
+    expect((await open(member, b.number)).status).toBe(403);
+    // A hidden post: not found for members, already dealt with for coordinators.
+    must(setPostHidden(coordinator.user, c.postId, true));
+    expect((await open(member, c.number)).status).toBe(404);
+    expect((await open(coordinator, c.number)).status).toBe(403);
+    // No such post, no such thread.
+    expect((await open(member, 99)).status).toBe(404);
+    expect((await open(member, 1, '99999999')).status).toBe(404);
+
+    // A post in a thread the member cannot see: the page and its form both answer 404, and nothing is stored.
+    must(moderateThread(coordinator.user, t.threadId, 'hide'));
+    expect((await open(member, a.number)).status).toBe(404);
+    const sent = await call(reportRoute.action, { path: `/discussions/${id}/posts/${a.number}/report`, params: { id, number: String(a.number) }, form: { reason: 'Spam' }, cookie: member.cookie });
+    expect(sent.status).toBe(404);
+    expect(db.select().from(postReports).where(eq(postReports.postId, a.postId)).all()).toEqual([]);
   });
 });
 

@@ -171,6 +171,8 @@ const DISCUSSIONS: Row[] = [
   ['GET /discussions/{thread}/posts/1/edit',                       LOGIN,    200,      403,      403,      403],
   ['POST /discussions/{thread}/posts/1/edit body=',                LOGIN,    400,      403,      403,      403],
   ['GET /discussions/{thread}/posts/1/history',                    LOGIN,    200,      200,      200,      200],
+  ['GET /discussions/{thread}/posts/1/report',                     LOGIN,    403,      200,      200,      200],
+  ['POST /discussions/{thread}/posts/1/report reason=',            LOGIN,    403,      400,      400,      400],
   ['GET /admin/categories',                                        LOGIN,    403,      403,      200,      403],
   ['POST /admin/categories intent=create&name=',                   LOGIN,    403,      403,      400,      403],
   ['GET /admin/moderation',                                        LOGIN,    403,      403,      200,      403],

@@ -210,14 +210,18 @@ const FORMS: FormSpec[] = [
 /** Discussions (issue 7), when they exist. */
 const DISCUSSION_FORMS: FormSpec[] = [
   { url: '/discussions/new', as: ['member'], base: () => ({ title: 'Hostile thread', body: 'Kia ora.', categoryId: fixtures.category, subjectType: '', subjectId: '' }), intents: ['post', 'preview'], markdown: ['body'] },
+  // Before the thread's own form: its coordinator intents end with the thread hidden, and then members get only 404s
+  // (the same holds for editing and reporting posts in it).
+  { url: '/discussions/{thread}/posts/1/edit', as: ['member'], base: { body: 'Edited.' }, intents: ['save', 'preview'], markdown: ['body'] },
+  // Post 2 is the coordinator's reply, which the member may report.
+  { url: '/discussions/{thread}/posts/2/report', as: ['member'], base: { reason: 'Spam.' } },
   {
     url: '/discussions/{thread}',
     as: ['member', 'coordinator'],
-    base: () => ({ body: 'A reply.', quotePostId: '', level: 'watching', postId: fixtures.otherPost, confirm: '', reason: 'Spam.', categoryId: fixtures.category }),
-    intents: ['reply', 'preview', 'watch', 'report', 'delete', 'hidePost', 'unhidePost', 'move', 'pin', 'lock', 'hideThread'],
+    base: () => ({ body: 'A reply.', quotePostId: '', level: 'watching', postId: fixtures.otherPost, confirm: '', categoryId: fixtures.category }),
+    intents: ['reply', 'preview', 'watch', 'delete', 'hidePost', 'unhidePost', 'move', 'pin', 'lock', 'hideThread'],
     markdown: ['body'],
   },
-  { url: '/discussions/{thread}/posts/1/edit', as: ['member'], base: { body: 'Edited.' }, intents: ['save', 'preview'], markdown: ['body'] },
   { url: '/discussions/c/{categorySlug}', as: ['member'], base: { level: 'watching' }, intents: ['watch'] },
   { url: '/discussions/unwatch/{unwatchToken}', as: ['visitor'], base: {} },
   { url: '/admin/categories', as: ['coordinator'], base: () => ({ name: 'Hostile category', description: '', position: '', categoryId: fixtures.fuzzCategory }), intents: ['create', 'update', 'delete'] },
@@ -534,7 +538,7 @@ function everyPage(): string[] {
   ];
   if (hasDiscussions) {
     pages.push('/discussions', '/discussions/new', '/discussions?q=%22', '/admin/categories', '/admin/moderation', '/discussions/%3Cscript%3E');
-    pages.push(...pick('select id from threads order by id').flatMap((id) => [`/discussions/${id}`, `/discussions/${id}?page=99999`, `/discussions/${id}/posts/1`, `/discussions/${id}/posts/1/history`]));
+    pages.push(...pick('select id from threads order by id').flatMap((id) => [`/discussions/${id}`, `/discussions/${id}?page=99999`, `/discussions/${id}/posts/1`, `/discussions/${id}/posts/1/history`, `/discussions/${id}/posts/1/report`]));
     pages.push(...pick('select slug from discussion_categories order by id').map((s) => `/discussions/c/${encodeURIComponent(String(s))}`));
   }
   if (hasDigests) {
