@@ -53,8 +53,9 @@ app.use((req: Request, res: Response, next: NextFunction) => {
     [
       "default-src 'self'",
       `script-src 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-inline'" : ''}`,
-      // Captured emails (coordinators only, no SMTP) carry inline styles; scripts stay blocked there too.
-      `style-src 'self'${isDev || req.path.startsWith('/dev/mail/') ? " 'unsafe-inline'" : ''}`,
+      // Captured emails (coordinators only, no SMTP) and a digest's preview frame (srcdoc inherits this policy)
+      // carry inline styles; scripts stay blocked there too.
+      `style-src 'self'${isDev || req.path.startsWith('/dev/mail/') || /^\/admin\/digests\/\d+$/.test(req.path) ? " 'unsafe-inline'" : ''}`,
       "img-src 'self' data:",
       "font-src 'self'",
       `connect-src 'self'${devConnect}`,

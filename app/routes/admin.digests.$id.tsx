@@ -304,8 +304,8 @@ export default function DigestCompose() {
                           <Form method="post" className="inline-form">
                             <input type="hidden" name="intent" value="up" />
                             <input type="hidden" name="itemId" value={item.id} />
-                            <button type="submit" className="button button--small button--secondary">
-                              Move up<span className="visually-hidden">: {item.title}</span>
+                            <button type="submit" className="button button--small button--secondary" aria-label={`Move up: ${item.title}`}>
+                              Move up
                             </button>
                           </Form>
                         ) : null}
@@ -313,16 +313,16 @@ export default function DigestCompose() {
                           <Form method="post" className="inline-form">
                             <input type="hidden" name="intent" value="down" />
                             <input type="hidden" name="itemId" value={item.id} />
-                            <button type="submit" className="button button--small button--secondary">
-                              Move down<span className="visually-hidden">: {item.title}</span>
+                            <button type="submit" className="button button--small button--secondary" aria-label={`Move down: ${item.title}`}>
+                              Move down
                             </button>
                           </Form>
                         ) : null}
                         <Form method="post" className="inline-form">
                           <input type="hidden" name="intent" value="remove" />
                           <input type="hidden" name="itemId" value={item.id} />
-                          <button type="submit" className="button button--small button--danger">
-                            Remove<span className="visually-hidden">: {item.title}</span>
+                          <button type="submit" className="button button--small button--danger" aria-label={`Remove: ${item.title}`}>
+                            Remove
                           </button>
                         </Form>
                       </div>

@@ -436,6 +436,19 @@ describe('scheduling', () => {
     expect(db.select().from(digests).all().length).toBe(before); // no automatic digest appeared
   });
 
+  it('runs in the server: starting the background jobs sends a digest that is due', async () => {
+    const { startBackgroundJobs } = await import('~/utils/jobs.server');
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    const now = Date.now();
+    scheduleDigest({ id: c.people.coordinator }, id, now - DAY, now - 2 * DAY);
+    const jobs = startBackgroundJobs({ reminderIntervalMs: 60 * 60_000 });
+    try {
+      expect(getDigest(id)!.status).toBe('sending'); // the first run happens at start
+    } finally {
+      await jobs.stop();
+    }
+  });
+
   it('previews as the member chosen on the page', async () => {
     const id = createDigest({ id: c.people.coordinator }, c.now);
     const page = await callRoute(adminDigest.loader, { path: `/admin/digests/${id}?as=${c.people.cai}`, cookie: signIn(c.people.coordinator), params: { id: String(id) } });
