@@ -26,6 +26,9 @@ export function openDatabase(file = databasePath(), { runMigrations = true } = {
   cacheStatements(sqlite);
   const database = drizzle(sqlite, { schema }) as DB;
   if (runMigrations) migrate(database, { migrationsFolder: migrationsFolder() });
+  // Table statistics for the query planner, refreshed where they are missing or stale (SQLite's advice for a
+  // long-lived connection; bounded work, nothing to do on a small database).
+  sqlite.pragma('optimize = 0x10002');
   return database;
 }
 

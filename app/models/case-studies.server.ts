@@ -2,7 +2,7 @@
 // the filtered list, and "similar work" (the shared duplication radar) so nobody starts again what another
 // organisation already did.
 // The micro-credentials a pilot awards are saved with it (micro-credentials.server.ts does the writing).
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '../../db/client.server';
 import {
@@ -25,6 +25,7 @@ import {
   type Visibility,
 } from '../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
+import { once, oncePerKey, oncePerReader } from '~/utils/prepared.server';
 import { diffText, type DiffOp } from '~/utils/diff';
 import { slugify } from '~/utils/labels';
 import { excerpt, renderMarkdown } from '~/utils/markdown.server';
@@ -65,6 +66,10 @@ import {
 export type CaseStudy = typeof caseStudies.$inferSelect;
 type Reader = Tx | typeof db;
 
+// The case-study page, the list and the home page run these reads on every view: each query is built and prepared once
+// (drizzle building the SQL cost more than running it), with placeholders for what varies and a JSON array (read with
+// json_each) for a list of ids. Queries that take a reader are prepared on `db` and built afresh for a transaction.
+
 /** Slugs that are pages of their own under /case-studies/. */
 const RESERVED_SLUGS = new Set(['new', 'similar']);
 
@@ -76,12 +81,16 @@ export function canCreateCaseStudy(user: SessionUser | null): boolean {
   return user?.role === 'project_manager' || user?.role === 'coordinator';
 }
 
-function isManagerOf(reader: Reader, userId: number, caseStudyId: number): boolean {
-  return !!reader
+const managerQuery = oncePerReader(db as Reader, (reader) =>
+  reader
     .select({ userId: caseStudyManagers.userId })
     .from(caseStudyManagers)
-    .where(and(eq(caseStudyManagers.caseStudyId, caseStudyId), eq(caseStudyManagers.userId, userId)))
-    .get();
+    .where(and(eq(caseStudyManagers.caseStudyId, sql.placeholder('caseStudyId')), eq(caseStudyManagers.userId, sql.placeholder('userId'))))
+    .prepare(),
+);
+
+function isManagerOf(reader: Reader, userId: number, caseStudyId: number): boolean {
+  return !!managerQuery(reader).get({ caseStudyId, userId });
 }
 
 /**
@@ -460,35 +469,47 @@ export type CaseStudyDetail = Omit<CaseStudy, 'delivery'> & {
   microCredentials: MicroCredentialDetail[];
 };
 
+const detailQueries = oncePerReader(db as Reader, (reader) => {
+  const id = sql.placeholder('id');
+  return {
+    row: reader
+      .select({ caseStudy: caseStudies, lead: { id: organisations.id, name: organisations.name, slug: organisations.slug, kind: organisations.kind } })
+      .from(caseStudies)
+      .innerJoin(organisations, eq(organisations.id, caseStudies.leadOrganisationId))
+      .where(eq(caseStudies.id, id))
+      .prepare(),
+    partners: reader
+      .select({ id: organisations.id, name: organisations.name, slug: organisations.slug })
+      .from(caseStudyPartners)
+      .innerJoin(organisations, eq(organisations.id, caseStudyPartners.organisationId))
+      .where(eq(caseStudyPartners.caseStudyId, id))
+      .orderBy(asc(organisations.name))
+      .prepare(),
+    managers: reader
+      .select({ id: users.id, name: users.name })
+      .from(caseStudyManagers)
+      .innerJoin(users, eq(users.id, caseStudyManagers.userId))
+      .where(eq(caseStudyManagers.caseStudyId, id))
+      .orderBy(asc(users.name))
+      .prepare(),
+    outcomes: reader
+      .select({ id: caseStudyOutcomes.id, label: caseStudyOutcomes.label, value: caseStudyOutcomes.value, unit: caseStudyOutcomes.unit, asOf: caseStudyOutcomes.asOf })
+      .from(caseStudyOutcomes)
+      .where(eq(caseStudyOutcomes.caseStudyId, id))
+      .orderBy(asc(caseStudyOutcomes.position), asc(caseStudyOutcomes.id))
+      .prepare(),
+    tags: reader.select({ tag: caseStudyTags.tag }).from(caseStudyTags).where(eq(caseStudyTags.caseStudyId, id)).orderBy(asc(caseStudyTags.tag)).prepare(),
+  };
+});
+
 export function loadCaseStudyDetail(reader: Reader, id: number): CaseStudyDetail | undefined {
-  const row = reader
-    .select({ caseStudy: caseStudies, lead: { id: organisations.id, name: organisations.name, slug: organisations.slug, kind: organisations.kind } })
-    .from(caseStudies)
-    .innerJoin(organisations, eq(organisations.id, caseStudies.leadOrganisationId))
-    .where(eq(caseStudies.id, id))
-    .get();
+  const q = detailQueries(reader);
+  const row = q.row.get({ id });
   if (!row) return undefined;
-  const partners = reader
-    .select({ id: organisations.id, name: organisations.name, slug: organisations.slug })
-    .from(caseStudyPartners)
-    .innerJoin(organisations, eq(organisations.id, caseStudyPartners.organisationId))
-    .where(eq(caseStudyPartners.caseStudyId, id))
-    .orderBy(asc(organisations.name))
-    .all();
-  const managers = reader
-    .select({ id: users.id, name: users.name })
-    .from(caseStudyManagers)
-    .innerJoin(users, eq(users.id, caseStudyManagers.userId))
-    .where(eq(caseStudyManagers.caseStudyId, id))
-    .orderBy(asc(users.name))
-    .all();
-  const outcomes = reader
-    .select({ id: caseStudyOutcomes.id, label: caseStudyOutcomes.label, value: caseStudyOutcomes.value, unit: caseStudyOutcomes.unit, asOf: caseStudyOutcomes.asOf })
-    .from(caseStudyOutcomes)
-    .where(eq(caseStudyOutcomes.caseStudyId, id))
-    .orderBy(asc(caseStudyOutcomes.position), asc(caseStudyOutcomes.id))
-    .all();
-  const tags = reader.select({ tag: caseStudyTags.tag }).from(caseStudyTags).where(eq(caseStudyTags.caseStudyId, id)).orderBy(asc(caseStudyTags.tag)).all().map((t) => t.tag);
+  const partners = q.partners.all({ id });
+  const managers = q.managers.all({ id });
+  const outcomes = q.outcomes.all({ id });
+  const tags = q.tags.all({ id }).map((t) => t.tag);
   return {
     ...row.caseStudy,
     delivery: row.caseStudy.delivery.split(',').filter((d): d is DeliveryMode => (DELIVERY_MODES as readonly string[]).includes(d)),
@@ -505,12 +526,14 @@ export function getCaseStudyById(id: number) {
   return db.select().from(caseStudies).where(eq(caseStudies.id, id)).get();
 }
 
+const bySlugQuery = once(() => db.select().from(caseStudies).where(eq(caseStudies.slug, sql.placeholder('slug'))).prepare());
+
 /**
  * The case study at a slug, if this viewer may see it (drafts: editors only; members-only: signed-in members),
  * with whether they may edit it. Undefined otherwise, so the page answers 404 without saying a draft exists.
  */
 export function getCaseStudyBySlug(slug: string, viewer: SessionUser | null): { caseStudy: CaseStudyDetail; canEdit: boolean } | undefined {
-  const row = db.select().from(caseStudies).where(eq(caseStudies.slug, slug)).get();
+  const row = bySlugQuery().get({ slug });
   if (!row || !canViewCaseStudy(viewer, row)) return undefined;
   return { caseStudy: loadCaseStudyDetail(db, row.id)!, canEdit: canEditCaseStudy(viewer, row) };
 }
@@ -826,24 +849,32 @@ function parseSnapshot(json: string): CaseStudySnapshot {
   };
 }
 
-/** A case study's revisions, newest first, numbered from 1 (the first published version). */
-export function listRevisions(caseStudyId: number) {
-  const rows = db
+const revisionsQuery = once(() =>
+  db
     .select({ id: caseStudyRevisions.id, editorId: caseStudyRevisions.editorId, editorName: users.name, changedFields: caseStudyRevisions.changedFields, createdAt: caseStudyRevisions.createdAt })
     .from(caseStudyRevisions)
     .leftJoin(users, eq(users.id, caseStudyRevisions.editorId))
-    .where(eq(caseStudyRevisions.caseStudyId, caseStudyId))
+    .where(eq(caseStudyRevisions.caseStudyId, sql.placeholder('caseStudyId')))
     .orderBy(asc(caseStudyRevisions.id))
-    .all();
+    .prepare(),
+);
+
+/** A case study's revisions, newest first, numbered from 1 (the first published version). */
+export function listRevisions(caseStudyId: number) {
+  const rows = revisionsQuery().all({ caseStudyId });
   return rows.map((r, i) => ({ ...r, number: i + 1 })).reverse();
 }
 
-export function getRevisionSnapshot(caseStudyId: number, revisionId: number): CaseStudySnapshot | undefined {
-  const row = db
+const snapshotQuery = once(() =>
+  db
     .select({ snapshot: caseStudyRevisions.snapshot })
     .from(caseStudyRevisions)
-    .where(and(eq(caseStudyRevisions.id, revisionId), eq(caseStudyRevisions.caseStudyId, caseStudyId)))
-    .get();
+    .where(and(eq(caseStudyRevisions.id, sql.placeholder('revisionId')), eq(caseStudyRevisions.caseStudyId, sql.placeholder('caseStudyId'))))
+    .prepare(),
+);
+
+export function getRevisionSnapshot(caseStudyId: number, revisionId: number): CaseStudySnapshot | undefined {
+  const row = snapshotQuery().get({ caseStudyId, revisionId });
   return row ? parseSnapshot(row.snapshot) : undefined;
 }
 
@@ -900,51 +931,104 @@ export type CaseStudyListItem = {
   publishedAt: number | null;
 };
 
-function listItems(where: SQL | undefined, order: 'published' | 'updated', limit = -1): CaseStudyListItem[] {
-  const rows = db
-    .select({
-      id: caseStudies.id,
-      slug: caseStudies.slug,
-      title: caseStudies.title,
-      status: caseStudies.status,
-      visibility: caseStudies.visibility,
-      funder: caseStudies.funder,
-      startsOn: caseStudies.startsOn,
-      endsOn: caseStudies.endsOn,
-      problem: caseStudies.problem,
-      solution: caseStudies.solution,
-      publishedAt: caseStudies.publishedAt,
-      leadOrganisationName: organisations.name,
-      leadOrganisationSlug: organisations.slug,
-    })
+const listItemColumns = {
+  id: caseStudies.id,
+  slug: caseStudies.slug,
+  title: caseStudies.title,
+  status: caseStudies.status,
+  visibility: caseStudies.visibility,
+  funder: caseStudies.funder,
+  startsOn: caseStudies.startsOn,
+  endsOn: caseStudies.endsOn,
+  problem: caseStudies.problem,
+  solution: caseStudies.solution,
+  publishedAt: caseStudies.publishedAt,
+  leadOrganisationName: organisations.name,
+  leadOrganisationSlug: organisations.slug,
+};
+
+function listRowsQuery(where: SQL | undefined, order: 'published' | 'updated', limit: number | Placeholder) {
+  return db
+    .select(listItemColumns)
     .from(caseStudies)
     .innerJoin(organisations, eq(organisations.id, caseStudies.leadOrganisationId))
     .where(where)
     .orderBy(order === 'published' ? desc(caseStudies.publishedAt) : desc(caseStudies.updatedAt), asc(caseStudies.title))
-    .limit(limit)
-    .all();
-  if (rows.length === 0) return [];
-  const idsOf = rows.map((r) => r.id);
-  const tags = db.select().from(caseStudyTags).where(inArray(caseStudyTags.caseStudyId, idsOf)).orderBy(asc(caseStudyTags.tag)).all();
-  const credentials = db
+    .limit(limit);
+}
+
+type ListRow = ReturnType<ReturnType<typeof listRowsQuery>['all']>[number];
+
+/** The lists every view of the home page and /case-studies runs, prepared once per variant (visitor, member, drafts). */
+const preparedList = oncePerKey<string, ReturnType<ReturnType<typeof listRowsQuery>['prepare']>>();
+
+const listTagsQuery = once(() =>
+  db
+    .select()
+    .from(caseStudyTags)
+    .where(sql`${caseStudyTags.caseStudyId} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .orderBy(asc(caseStudyTags.tag))
+    .prepare(),
+);
+
+const listCredentialsQuery = once(() =>
+  db
     .select({ caseStudyId: microCredentials.caseStudyId, level: microCredentials.nzqfLevel })
     .from(microCredentials)
-    .where(inArray(microCredentials.caseStudyId, idsOf))
-    .all();
+    .where(sql`${microCredentials.caseStudyId} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .prepare(),
+);
+
+function listItems(where: SQL | undefined, order: 'published' | 'updated', limit = -1): CaseStudyListItem[] {
+  return withListDetails(listRowsQuery(where, order, limit).all());
+}
+
+/**
+ * As listItems, through the list prepared under `key`: `where` must give the same SQL text every time for a key,
+ * with anything that varies as a placeholder whose value is in `params`.
+ */
+function preparedListItems(key: string, where: () => SQL, order: 'published' | 'updated', limit = -1, params: Record<string, unknown> = {}): CaseStudyListItem[] {
+  const query = preparedList(`${key}:${order}`, () => listRowsQuery(where(), order, sql.placeholder('limit')).prepare());
+  // A negative limit means none (drizzle leaves the clause out; SQLite reads `limit -1` the same way).
+  return withListDetails(query.all({ ...params, limit: limit >= 0 ? limit : -1 }));
+}
+
+/** Groups rows by a key, keeping their order. */
+function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+function withListDetails(rows: ListRow[]): CaseStudyListItem[] {
+  if (rows.length === 0) return [];
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const tags = groupBy(listTagsQuery().all({ ids }), (t) => t.caseStudyId);
+  const credentials = groupBy(listCredentialsQuery().all({ ids }), (c) => c.caseStudyId);
   return rows.map(({ problem, solution, ...r }) => {
-    const mine = credentials.filter((c) => c.caseStudyId === r.id);
+    const mine = credentials.get(r.id) ?? [];
     return {
       ...r,
       summary: excerpt(problem || solution, 220),
-      tags: tags.filter((t) => t.caseStudyId === r.id).map((t) => t.tag),
+      tags: (tags.get(r.id) ?? []).map((t) => t.tag),
       levels: [...new Set(mine.map((c) => c.level).filter((l): l is number => l !== null))].sort((a, b) => a - b),
       microCredentialCount: mine.length,
     };
   });
 }
 
+function hasFilters(filters: CaseStudyFilters): boolean {
+  return Boolean(filters.status || filters.funder || filters.kind || filters.level || filters.tag);
+}
+
 /** Published case studies the viewer may see, filtered; newest first. */
 export function listCaseStudies(viewer: SessionUser | null, filters: CaseStudyFilters = {}): CaseStudyListItem[] {
+  if (!hasFilters(filters)) return preparedListItems(viewer ? 'member' : 'visitor', () => publishedCaseStudyVisibleTo(viewer), 'published');
   const conditions: SQL[] = [publishedCaseStudyVisibleTo(viewer)];
   if (filters.status) conditions.push(eq(caseStudies.status, filters.status));
   if (filters.funder) conditions.push(sql`lower(${caseStudies.funder}) = lower(${filters.funder})`);
@@ -966,45 +1050,56 @@ export function listCaseStudies(viewer: SessionUser | null, filters: CaseStudyFi
   return listItems(and(...conditions), 'published');
 }
 
+const filterOptionQueries = oncePerKey<'visitor' | 'member', ReturnType<typeof buildFilterOptionQueries>>();
+
+function buildFilterOptionQueries(visible: SQL) {
+  return {
+    funders: db
+      .selectDistinct({ funder: caseStudies.funder })
+      .from(caseStudies)
+      .where(and(visible, ne(caseStudies.funder, '')))
+      .orderBy(asc(caseStudies.funder))
+      .prepare(),
+    tags: db
+      .selectDistinct({ tag: caseStudyTags.tag })
+      .from(caseStudyTags)
+      .innerJoin(caseStudies, eq(caseStudies.id, caseStudyTags.caseStudyId))
+      .where(visible)
+      .orderBy(asc(caseStudyTags.tag))
+      .prepare(),
+    levels: db
+      .selectDistinct({ level: microCredentials.nzqfLevel })
+      .from(microCredentials)
+      .innerJoin(caseStudies, eq(caseStudies.id, microCredentials.caseStudyId))
+      .where(and(visible, isNotNull(microCredentials.nzqfLevel)))
+      .orderBy(asc(microCredentials.nzqfLevel))
+      .prepare(),
+  };
+}
+
 /** What the filter form offers: the funders, tags and NZQF levels found on case studies the viewer can see. */
 export function caseStudyFilterOptions(viewer: SessionUser | null) {
-  const visible = publishedCaseStudyVisibleTo(viewer);
-  const funders = db
-    .selectDistinct({ funder: caseStudies.funder })
-    .from(caseStudies)
-    .where(and(visible, ne(caseStudies.funder, '')))
-    .orderBy(asc(caseStudies.funder))
-    .all()
-    .map((r) => r.funder);
-  const tags = db
-    .selectDistinct({ tag: caseStudyTags.tag })
-    .from(caseStudyTags)
-    .innerJoin(caseStudies, eq(caseStudies.id, caseStudyTags.caseStudyId))
-    .where(visible)
-    .orderBy(asc(caseStudyTags.tag))
-    .all()
-    .map((r) => r.tag);
-  const levels = db
-    .selectDistinct({ level: microCredentials.nzqfLevel })
-    .from(microCredentials)
-    .innerJoin(caseStudies, eq(caseStudies.id, microCredentials.caseStudyId))
-    .where(and(visible, isNotNull(microCredentials.nzqfLevel)))
-    .orderBy(asc(microCredentials.nzqfLevel))
-    .all()
-    .map((r) => r.level!);
+  const q = filterOptionQueries(viewer ? 'member' : 'visitor', () => buildFilterOptionQueries(publishedCaseStudyVisibleTo(viewer)));
+  const funders = q.funders.all().map((r) => r.funder);
+  const tags = q.tags.all().map((r) => r.tag);
+  const levels = q.levels.all().map((r) => r.level!);
   return { funders: [...new Set(funders)], tags, levels };
 }
 
 /** Drafts this person may edit: every draft for a coordinator, their own pilots' drafts for a project manager. */
 export function draftsFor(viewer: SessionUser | null): CaseStudyListItem[] {
   if (!canCreateCaseStudy(viewer)) return [];
-  if (viewer!.role === 'coordinator') return listItems(isNull(caseStudies.publishedAt), 'updated');
-  return listItems(
-    and(
-      isNull(caseStudies.publishedAt),
-      sql`exists (select 1 from ${caseStudyManagers} cm where cm.case_study_id = ${caseStudies.id} and cm.user_id = ${viewer!.id})`,
-    ),
+  if (viewer!.role === 'coordinator') return preparedListItems('drafts', () => isNull(caseStudies.publishedAt) as SQL, 'updated');
+  return preparedListItems(
+    'managerDrafts',
+    () =>
+      and(
+        isNull(caseStudies.publishedAt),
+        sql`exists (select 1 from ${caseStudyManagers} cm where cm.case_study_id = ${caseStudies.id} and cm.user_id = ${sql.placeholder('userId')})`,
+      ) as SQL,
     'updated',
+    -1,
+    { userId: viewer!.id },
   );
 }
 
@@ -1155,5 +1250,5 @@ export function previewOfInput(input: CaseStudyInput, published: boolean): CaseS
 
 /** The most recently published pilots this viewer may see, for the home page. */
 export function latestCaseStudies(viewer: SessionUser | null, limit = 3): CaseStudyListItem[] {
-  return listItems(publishedCaseStudyVisibleTo(viewer), 'published', limit);
+  return preparedListItems(viewer ? 'member' : 'visitor', () => publishedCaseStudyVisibleTo(viewer), 'published', limit);
 }

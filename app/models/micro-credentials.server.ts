@@ -5,6 +5,7 @@ import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL }
 import { db } from '../../db/client.server';
 import { NZQA_STATUSES, caseStudies, microCredentialStacking, microCredentials, organisations, qualifications } from '../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
+import { oncePerReader } from '~/utils/prepared.server';
 import { recordAudit } from './audit.server';
 import { coverage, groupByProvider, stackingProblems, type StackingRow } from './stacking';
 
@@ -193,9 +194,12 @@ export type MicroCredentialDetail = {
   stacking: { qualificationId: number; code: string; name: string; credits: number }[];
 };
 
-function withStacking(reader: Reader, rows: Omit<MicroCredentialDetail, 'stacking'>[]): MicroCredentialDetail[] {
-  if (rows.length === 0) return [];
-  const stacks = reader
+// A pilot's micro-credentials are read on every view of its page: these queries are built once (drizzle building the
+// SQL cost more than running it) and take their ids as placeholders; a list of ids goes in as one JSON array.
+const stackingQuery = oncePerReader(db as Reader, buildStackingQuery);
+
+function buildStackingQuery(reader: Reader) {
+  return reader
     .select({
       microCredentialId: microCredentialStacking.microCredentialId,
       qualificationId: qualifications.id,
@@ -205,9 +209,14 @@ function withStacking(reader: Reader, rows: Omit<MicroCredentialDetail, 'stackin
     })
     .from(microCredentialStacking)
     .innerJoin(qualifications, eq(qualifications.id, microCredentialStacking.qualificationId))
-    .where(inArray(microCredentialStacking.microCredentialId, rows.map((r) => r.id)))
+    .where(sql`${microCredentialStacking.microCredentialId} in (select value from json_each(${sql.placeholder('ids')}))`)
     .orderBy(asc(qualifications.nzqfLevel), asc(qualifications.name))
-    .all();
+    .prepare();
+}
+
+function withStacking(reader: Reader, rows: Omit<MicroCredentialDetail, 'stacking'>[]): MicroCredentialDetail[] {
+  if (rows.length === 0) return [];
+  const stacks = stackingQuery(reader).all({ ids: JSON.stringify(rows.map((r) => r.id)) });
   return rows.map((r) => ({
     ...r,
     stacking: stacks.filter((s) => s.microCredentialId === r.id).map(({ microCredentialId: _id, ...s }) => s),
@@ -227,16 +236,21 @@ const detailColumns = {
   nzqaReference: microCredentials.nzqaReference,
 };
 
-/** A pilot's micro-credentials in the order they were added, with what they stack into. */
-export function microCredentialsForCaseStudy(caseStudyId: number, reader: Reader = db): MicroCredentialDetail[] {
-  const rows = reader
+const forCaseStudyQuery = oncePerReader(db as Reader, buildForCaseStudyQuery);
+
+function buildForCaseStudyQuery(reader: Reader) {
+  return reader
     .select(detailColumns)
     .from(microCredentials)
     .innerJoin(organisations, eq(organisations.id, microCredentials.providerOrganisationId))
-    .where(eq(microCredentials.caseStudyId, caseStudyId))
+    .where(eq(microCredentials.caseStudyId, sql.placeholder('caseStudyId')))
     .orderBy(asc(microCredentials.id))
-    .all();
-  return withStacking(reader, rows);
+    .prepare();
+}
+
+/** A pilot's micro-credentials in the order they were added, with what they stack into. */
+export function microCredentialsForCaseStudy(caseStudyId: number, reader: Reader = db): MicroCredentialDetail[] {
+  return withStacking(reader, forCaseStudyQuery(reader).all({ caseStudyId }));
 }
 
 export type MicroCredentialFilters = {

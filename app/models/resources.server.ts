@@ -24,6 +24,7 @@ import {
   type Visibility,
 } from '../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
+import { once, oncePerKey } from '~/utils/prepared.server';
 import { toFtsQuery } from '~/utils/fts-query';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '~/utils/search-highlight';
 import { EXTRACTABLE_TYPES, extractTextFromFile } from '~/utils/text-extraction.server';
@@ -806,26 +807,39 @@ export function listResources(viewer: SessionUser | null, filters: LibraryFilter
   };
 }
 
+// The library, the home page and the workshop and case-study pages run these reads on every view: their statements
+// are prepared once (drizzle building the SQL cost more than running it), with the ids as one JSON array (json_each).
+const currentFilesQuery = once(() =>
+  sqlite.prepare<[string], { resourceId: number; versionNumber: number; mimeType: string | null; size: number | null }>(
+    `select v.resource_id as resourceId, v.version_number as versionNumber, f.mime_type as mimeType, f.size as size
+       from resource_versions v left join stored_files f on f.sha256 = v.sha256
+       where v.resource_id in (select value from json_each(?))
+         and v.version_number = (select max(v2.version_number) from resource_versions v2 where v2.resource_id = v.resource_id)`,
+  ),
+);
+
 /** The current (highest-numbered) version of each of these resources, with its file's type and size. */
 function currentFilesFor(ids: number[]): Map<number, { versionNumber: number; mimeType: string | null; size: number | null }> {
   const map = new Map<number, { versionNumber: number; mimeType: string | null; size: number | null }>();
   if (!ids.length) return map;
-  const rows = sqlite
-    .prepare(
-      `select v.resource_id as resourceId, v.version_number as versionNumber, f.mime_type as mimeType, f.size as size
-       from resource_versions v left join stored_files f on f.sha256 = v.sha256
-       where v.resource_id in (select value from json_each(?))
-         and v.version_number = (select max(v2.version_number) from resource_versions v2 where v2.resource_id = v.resource_id)`,
-    )
-    .all(JSON.stringify(ids)) as { resourceId: number; versionNumber: number; mimeType: string | null; size: number | null }[];
+  const rows = currentFilesQuery().all(JSON.stringify(ids));
   for (const { resourceId, ...file } of rows) map.set(resourceId, file);
   return map;
 }
 
+const tagsQuery = once(() =>
+  db
+    .select()
+    .from(resourceTags)
+    .where(sql`${resourceTags.resourceId} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .orderBy(asc(resourceTags.tag))
+    .prepare(),
+);
+
 function tagsFor(ids: number[]): Map<number, string[]> {
   const map = new Map<number, string[]>();
   if (!ids.length) return map;
-  const rows = db.select().from(resourceTags).where(inArray(resourceTags.resourceId, ids)).orderBy(asc(resourceTags.tag)).all();
+  const rows = tagsQuery().all({ ids: JSON.stringify(ids) });
   for (const row of rows) (map.get(row.resourceId) ?? map.set(row.resourceId, []).get(row.resourceId)!).push(row.tag);
   return map;
 }
@@ -876,18 +890,25 @@ export type ResourceSummary = {
   mimeType: string | null;
 };
 
+type SummaryRow = { id: number; title: string; kind: ResourceKind; publishedOn: number | null; visibility: Visibility; externalUrl: string | null; mimeType: string | null };
+
+/** One statement per condition (a few fixed strings) and per visitor or member, prepared on first use. */
+const summariesQuery = oncePerKey<string, ReturnType<typeof sqlite.prepare<[number], SummaryRow>>>();
+
 function summaries(condition: string, param: number, viewer: SessionUser | null): ResourceSummary[] {
-  const rows = sqlite
-    .prepare(
+  const publicOnly = viewer ? '' : `and r.visibility = 'public'`;
+  const statement = summariesQuery(`${condition} ${publicOnly}`, () =>
+    sqlite.prepare<[number], SummaryRow>(
       `select r.id, r.title, r.kind, r.published_on as publishedOn, r.visibility, r.external_url as externalUrl, f.mime_type as mimeType
        from resources r
        left join resource_versions v on v.id = (select v2.id from resource_versions v2 where v2.resource_id = r.id order by v2.version_number desc limit 1)
        left join stored_files f on f.sha256 = v.sha256
-       where ${condition} ${viewer ? '' : `and r.visibility = 'public'`}
+       where ${condition} ${publicOnly}
        order by coalesce(r.published_on, r.created_at) desc, r.id desc
        limit 100`,
-    )
-    .all(param) as { id: number; title: string; kind: ResourceKind; publishedOn: number | null; visibility: Visibility; externalUrl: string | null; mimeType: string | null }[];
+    ),
+  );
+  const rows = statement.all(param);
   return rows.map((r) => ({
     id: r.id,
     title: r.title,

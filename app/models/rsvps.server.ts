@@ -10,6 +10,7 @@ import { absoluteUrl, env } from '~/utils/env.server';
 import { buildCalendar, type IcsEvent } from '~/utils/ics';
 import { queueEmail } from '~/utils/mail.server';
 import { markdownToPlainText } from '~/utils/markdown.server';
+import { once, oncePerReader } from '~/utils/prepared.server';
 import { field } from '~/utils/validation.server';
 import { canTakeSeat, choosePromotions, type SeatState } from './seat-rules';
 
@@ -58,21 +59,33 @@ function nextWaitlistStamp(tx: Tx, workshopId: number, now: number): number {
   return last === null || last === undefined ? now : Math.max(now, last + 1);
 }
 
-/** 1-based place in the queue, by arrival. */
-export function waitlistPosition(tx: Tx | typeof db, workshopId: number, rsvpId: number): number {
-  const me = tx.select({ waitlistedAt: rsvps.waitlistedAt }).from(rsvps).where(eq(rsvps.id, rsvpId)).get();
-  if (!me?.waitlistedAt) return 0;
-  const ahead = tx
+// A member's RSVPs are read on the home page and every workshop page: these queries are built and prepared once
+// (drizzle building the SQL cost more than running it), with placeholders for what varies. Those that take a reader
+// are prepared on `db` and built afresh for a transaction.
+const waitlistedAtQuery = oncePerReader(db as Tx | typeof db, (reader) =>
+  reader.select({ waitlistedAt: rsvps.waitlistedAt }).from(rsvps).where(eq(rsvps.id, sql.placeholder('rsvpId'))).prepare(),
+);
+
+const aheadQuery = oncePerReader(db as Tx | typeof db, (reader) => {
+  const waitlistedAt = sql.placeholder('waitlistedAt');
+  return reader
     .select({ n: sql<number>`count(*)` })
     .from(rsvps)
     .where(
       and(
-        eq(rsvps.workshopId, workshopId),
+        eq(rsvps.workshopId, sql.placeholder('workshopId')),
         eq(rsvps.seatStatus, 'waitlisted'),
-        or(sql`${rsvps.waitlistedAt} < ${me.waitlistedAt}`, and(eq(rsvps.waitlistedAt, me.waitlistedAt), sql`${rsvps.id} < ${rsvpId}`)),
+        or(sql`${rsvps.waitlistedAt} < ${waitlistedAt}`, and(eq(rsvps.waitlistedAt, waitlistedAt), sql`${rsvps.id} < ${sql.placeholder('rsvpId')}`)),
       ),
     )
-    .get()!.n;
+    .prepare();
+});
+
+/** 1-based place in the queue, by arrival. */
+export function waitlistPosition(tx: Tx | typeof db, workshopId: number, rsvpId: number): number {
+  const me = waitlistedAtQuery(tx).get({ rsvpId });
+  if (!me?.waitlistedAt) return 0;
+  const ahead = aheadQuery(tx).get({ workshopId, rsvpId, waitlistedAt: me.waitlistedAt })!.n;
   return ahead + 1;
 }
 
@@ -341,21 +354,33 @@ export function reminderLeadMs(): number {
 // ---------------------------------------------------------------------------------------------------------------
 // What a member sees
 
+const myRsvpQuery = once(() =>
+  db
+    .select()
+    .from(rsvps)
+    .where(and(eq(rsvps.workshopId, sql.placeholder('workshopId')), eq(rsvps.userId, sql.placeholder('userId'))))
+    .prepare(),
+);
+
 export function getMyRsvp(userId: number, workshopId: number) {
-  const row = db.select().from(rsvps).where(and(eq(rsvps.workshopId, workshopId), eq(rsvps.userId, userId))).get();
+  const row = myRsvpQuery().get({ workshopId, userId });
   if (!row) return null;
   return { ...row, waitlistPosition: row.seatStatus === 'waitlisted' ? waitlistPosition(db, workshopId, row.id) : 0 };
 }
 
-/** The member's upcoming answers, for the home page. */
-export function myUpcomingRsvps(userId: number, now = Date.now()) {
-  const rows = db
+const upcomingQuery = once(() =>
+  db
     .select({ rsvpId: rsvps.id, workshopId: workshops.id, slug: workshops.slug, title: workshops.title, startsAt: workshops.startsAt, endsAt: workshops.endsAt, seatStatus: rsvps.seatStatus, response: rsvps.response })
     .from(rsvps)
     .innerJoin(workshops, eq(workshops.id, rsvps.workshopId))
-    .where(and(eq(rsvps.userId, userId), eq(workshops.status, 'scheduled'), gt(workshops.endsAt, now)))
+    .where(and(eq(rsvps.userId, sql.placeholder('userId')), eq(workshops.status, 'scheduled'), gt(workshops.endsAt, sql.placeholder('now'))))
     .orderBy(asc(workshops.startsAt))
-    .all();
+    .prepare(),
+);
+
+/** The member's upcoming answers, for the home page. */
+export function myUpcomingRsvps(userId: number, now = Date.now()) {
+  const rows = upcomingQuery().all({ userId, now });
   return rows.map((r) => ({ ...r, waitlistPosition: r.seatStatus === 'waitlisted' ? waitlistPosition(db, r.workshopId, r.rsvpId) : 0 }));
 }
 

@@ -16,6 +16,7 @@ import {
   type WorkshopStatus,
 } from '../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
+import { once, oncePerKey } from '~/utils/prepared.server';
 import { slugify } from '~/utils/labels';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formatDateRange, getZonedParts, parseDateInput, parseDateTimeLocal } from '~/utils/time';
@@ -454,29 +455,41 @@ export function saveWorkshopRecord(actor: SessionUser, workshopId: number, input
   });
 }
 
+// The workshop page, the list and the home page run these reads on every view: each query is built and prepared once
+// (drizzle building the SQL cost more than running it), with placeholders for what varies.
+const recordQueries = once(() => {
+  const workshopId = sql.placeholder('workshopId');
+  return {
+    attendingOrganisations: db
+      .select({ id: organisations.id, name: organisations.name, slug: organisations.slug })
+      .from(workshopAttendingOrganisations)
+      .innerJoin(organisations, eq(organisations.id, workshopAttendingOrganisations.organisationId))
+      .where(eq(workshopAttendingOrganisations.workshopId, workshopId))
+      .orderBy(asc(organisations.name))
+      .prepare(),
+    decisions: db.select().from(workshopDecisions).where(eq(workshopDecisions.workshopId, workshopId)).orderBy(asc(workshopDecisions.position)).prepare(),
+    actionItems: db
+      .select({
+        id: workshopActionItems.id,
+        text: workshopActionItems.text,
+        dueDate: workshopActionItems.dueDate,
+        ownerOrganisationId: workshopActionItems.ownerOrganisationId,
+        ownerName: organisations.name,
+        ownerSlug: organisations.slug,
+      })
+      .from(workshopActionItems)
+      .leftJoin(organisations, eq(organisations.id, workshopActionItems.ownerOrganisationId))
+      .where(eq(workshopActionItems.workshopId, workshopId))
+      .orderBy(asc(workshopActionItems.position))
+      .prepare(),
+  };
+});
+
 export function getWorkshopRecord(workshopId: number) {
-  const attendingOrganisations = db
-    .select({ id: organisations.id, name: organisations.name, slug: organisations.slug })
-    .from(workshopAttendingOrganisations)
-    .innerJoin(organisations, eq(organisations.id, workshopAttendingOrganisations.organisationId))
-    .where(eq(workshopAttendingOrganisations.workshopId, workshopId))
-    .orderBy(asc(organisations.name))
-    .all();
-  const decisions = db.select().from(workshopDecisions).where(eq(workshopDecisions.workshopId, workshopId)).orderBy(asc(workshopDecisions.position)).all();
-  const actionItems = db
-    .select({
-      id: workshopActionItems.id,
-      text: workshopActionItems.text,
-      dueDate: workshopActionItems.dueDate,
-      ownerOrganisationId: workshopActionItems.ownerOrganisationId,
-      ownerName: organisations.name,
-      ownerSlug: organisations.slug,
-    })
-    .from(workshopActionItems)
-    .leftJoin(organisations, eq(organisations.id, workshopActionItems.ownerOrganisationId))
-    .where(eq(workshopActionItems.workshopId, workshopId))
-    .orderBy(asc(workshopActionItems.position))
-    .all();
+  const q = recordQueries();
+  const attendingOrganisations = q.attendingOrganisations.all({ workshopId });
+  const decisions = q.decisions.all({ workshopId });
+  const actionItems = q.actionItems.all({ workshopId });
   return { attendingOrganisations, decisions, actionItems };
 }
 
@@ -505,6 +518,33 @@ const listColumns = {
 
 export const WORKSHOPS_PAGE_SIZE = 25;
 
+const listQueries = oncePerKey<boolean, ReturnType<typeof buildListQueries>>();
+
+function buildListQueries(coordinator: boolean) {
+  const now = sql.placeholder('now');
+  return {
+    upcoming: db
+      .select(listColumns)
+      .from(workshops)
+      .where(and(gt(workshops.endsAt, now), coordinator ? inArray(workshops.status, ['draft', 'scheduled', 'cancelled']) : eq(workshops.status, 'scheduled')))
+      .orderBy(asc(workshops.startsAt), asc(workshops.id))
+      .limit(WORKSHOPS_PAGE_SIZE + 1)
+      .offset(sql.placeholder('offset'))
+      .prepare(),
+    past: db
+      .select(listColumns)
+      .from(workshops)
+      .where(and(lte(workshops.endsAt, now), coordinator ? ne(workshops.status, 'draft') : inArray(workshops.status, ['scheduled', 'completed'])))
+      .orderBy(desc(workshops.startsAt), desc(workshops.id))
+      .limit(WORKSHOPS_PAGE_SIZE + 1)
+      .offset(sql.placeholder('offset'))
+      .prepare(),
+  };
+}
+
+/** An offset for a prepared query: none (0) where drizzle would have left the clause out. */
+const offsetOf = (page: number) => (Math.max(1, page) - 1) * WORKSHOPS_PAGE_SIZE || 0;
+
 /**
  * Upcoming (scheduled, not yet ended) and past (ended or completed) workshops, one page of each; coordinators also
  * see drafts. Both lists are paged: a national community schedules hundreds, and a page listing them all cost the
@@ -512,22 +552,9 @@ export const WORKSHOPS_PAGE_SIZE = 25;
  */
 export function listWorkshops(viewer: SessionUser | null, { upcomingPage = 1, pastPage = 1 }: { upcomingPage?: number; pastPage?: number } = {}, now = Date.now()) {
   const coordinator = viewer?.role === 'coordinator';
-  const upcoming = db
-    .select(listColumns)
-    .from(workshops)
-    .where(and(gt(workshops.endsAt, now), coordinator ? inArray(workshops.status, ['draft', 'scheduled', 'cancelled']) : eq(workshops.status, 'scheduled')))
-    .orderBy(asc(workshops.startsAt), asc(workshops.id))
-    .limit(WORKSHOPS_PAGE_SIZE + 1)
-    .offset((Math.max(1, upcomingPage) - 1) * WORKSHOPS_PAGE_SIZE)
-    .all();
-  const past = db
-    .select(listColumns)
-    .from(workshops)
-    .where(and(lte(workshops.endsAt, now), coordinator ? ne(workshops.status, 'draft') : inArray(workshops.status, ['scheduled', 'completed'])))
-    .orderBy(desc(workshops.startsAt), desc(workshops.id))
-    .limit(WORKSHOPS_PAGE_SIZE + 1)
-    .offset((Math.max(1, pastPage) - 1) * WORKSHOPS_PAGE_SIZE)
-    .all();
+  const q = listQueries(coordinator, () => buildListQueries(coordinator));
+  const upcoming = q.upcoming.all({ now, offset: offsetOf(upcomingPage) });
+  const past = q.past.all({ now, offset: offsetOf(pastPage) });
   return {
     upcoming: upcoming.slice(0, WORKSHOPS_PAGE_SIZE),
     moreUpcoming: upcoming.length > WORKSHOPS_PAGE_SIZE,
@@ -536,33 +563,44 @@ export function listWorkshops(viewer: SessionUser | null, { upcomingPage = 1, pa
   };
 }
 
-/** The next few scheduled workshops, for the home page. */
-export function nextWorkshops(limit = 3, now = Date.now()) {
-  return db
+const nextQuery = once(() =>
+  db
     .select(listColumns)
     .from(workshops)
-    .where(and(eq(workshops.status, 'scheduled'), gt(workshops.endsAt, now)))
+    .where(and(eq(workshops.status, 'scheduled'), gt(workshops.endsAt, sql.placeholder('now'))))
     .orderBy(asc(workshops.startsAt))
-    .limit(limit)
-    .all();
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+
+/** The next few scheduled workshops, for the home page. */
+export function nextWorkshops(limit = 3, now = Date.now()) {
+  // A negative limit means none (drizzle leaves the clause out; SQLite reads `limit -1` the same way).
+  return nextQuery().all({ now, limit: limit >= 0 ? limit : -1 });
 }
 
+const bySlugQuery = once(() => db.select().from(workshops).where(eq(workshops.slug, sql.placeholder('slug'))).prepare());
+
 export function getWorkshopBySlug(slug: string) {
-  return db.select().from(workshops).where(eq(workshops.slug, slug)).get();
+  return bySlugQuery().get({ slug });
 }
 
 export function getWorkshopById(id: number) {
   return db.select().from(workshops).where(eq(workshops.id, id)).get();
 }
 
-export function getWorkshopAudience(workshopId: number) {
-  return db
+const audienceQuery = once(() =>
+  db
     .select({ id: organisations.id, name: organisations.name })
     .from(workshopAudienceOrganisations)
     .innerJoin(organisations, eq(organisations.id, workshopAudienceOrganisations.organisationId))
-    .where(eq(workshopAudienceOrganisations.workshopId, workshopId))
+    .where(eq(workshopAudienceOrganisations.workshopId, sql.placeholder('workshopId')))
     .orderBy(asc(organisations.name))
-    .all();
+    .prepare(),
+);
+
+export function getWorkshopAudience(workshopId: number) {
+  return audienceQuery().all({ workshopId });
 }
 
 /** Drafts are for coordinators only; everything else can be read by anyone (attendees only by members). */
@@ -570,33 +608,40 @@ export function canViewWorkshop(viewer: SessionUser | null, workshop: Workshop):
   return workshop.status !== 'draft' || viewer?.role === 'coordinator';
 }
 
-export function seatSummary(workshopId: number) {
-  return db
+const seatSummaryQuery = once(() =>
+  db
     .select({
       seatsTaken: sql<number>`coalesce(sum(case when ${rsvps.seatStatus} = 'confirmed' then 1 else 0 end), 0)`,
       waitlistLength: sql<number>`coalesce(sum(case when ${rsvps.seatStatus} = 'waitlisted' then 1 else 0 end), 0)`,
       maybe: sql<number>`coalesce(sum(case when ${rsvps.response} = 'maybe' then 1 else 0 end), 0)`,
     })
     .from(rsvps)
-    .where(eq(rsvps.workshopId, workshopId))
-    .get()!;
+    .where(eq(rsvps.workshopId, sql.placeholder('workshopId')))
+    .prepare(),
+);
+
+export function seatSummary(workshopId: number) {
+  return seatSummaryQuery().get({ workshopId })!;
 }
 
-/** People going (names and organisations), in seat order. */
-export function listAttendees(workshopId: number) {
-  return db
+const attendeesQuery = once(() =>
+  db
     .select({ userId: users.id, name: users.name, organisationName: organisations.name, organisationSlug: organisations.slug, attendanceMode: rsvps.attendanceMode })
     .from(rsvps)
     .innerJoin(users, eq(users.id, rsvps.userId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(and(eq(rsvps.workshopId, workshopId), eq(rsvps.seatStatus, 'confirmed')))
+    .where(and(eq(rsvps.workshopId, sql.placeholder('workshopId')), eq(rsvps.seatStatus, 'confirmed')))
     .orderBy(asc(rsvps.respondedAt), asc(rsvps.id))
-    .all();
+    .prepare(),
+);
+
+/** People going (names and organisations), in seat order. */
+export function listAttendees(workshopId: number) {
+  return attendeesQuery().all({ workshopId });
 }
 
-/** Everything the coordinator's attendee list and CSV export show, including needs. */
-export function listRsvpsForCoordinator(workshopId: number) {
-  return db
+const coordinatorRsvpsQuery = once(() =>
+  db
     .select({
       rsvpId: rsvps.id,
       userId: users.id,
@@ -614,13 +659,18 @@ export function listRsvpsForCoordinator(workshopId: number) {
     .from(rsvps)
     .innerJoin(users, eq(users.id, rsvps.userId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(rsvps.workshopId, workshopId))
+    .where(eq(rsvps.workshopId, sql.placeholder('workshopId')))
     .orderBy(
       sql`case ${rsvps.seatStatus} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`,
       asc(sql`coalesce(${rsvps.waitlistedAt}, ${rsvps.respondedAt})`),
       asc(rsvps.id),
     )
-    .all();
+    .prepare(),
+);
+
+/** Everything the coordinator's attendee list and CSV export show, including needs. */
+export function listRsvpsForCoordinator(workshopId: number) {
+  return coordinatorRsvpsQuery().all({ workshopId });
 }
 
 /** Workshops people from this organisation attended (or hold seats at, before attendance is marked). */
@@ -640,15 +690,17 @@ export function workshopsForOrganisation(organisationId: number) {
     .all();
 }
 
+const inAudienceQuery = once(() =>
+  db
+    .select({ id: workshopAudienceOrganisations.workshopId })
+    .from(workshopAudienceOrganisations)
+    .where(and(eq(workshopAudienceOrganisations.workshopId, sql.placeholder('workshopId')), eq(workshopAudienceOrganisations.organisationId, sql.placeholder('organisationId'))))
+    .prepare(),
+);
+
 export function isWorkshopInAudience(workshopId: number, audience: Workshop['audience'], organisationId: number): boolean {
   if (audience === 'all') return true;
-  return (
-    db
-      .select({ id: workshopAudienceOrganisations.workshopId })
-      .from(workshopAudienceOrganisations)
-      .where(and(eq(workshopAudienceOrganisations.workshopId, workshopId), eq(workshopAudienceOrganisations.organisationId, organisationId)))
-      .get() !== undefined
-  );
+  return inAudienceQuery().get({ workshopId, organisationId }) !== undefined;
 }
 
 /** CSV for spreadsheets; cells that a spreadsheet would run as a formula are defused with a leading quote. */

@@ -7,6 +7,7 @@ import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { db } from '../../db/client.server';
 import { sessions, users, organisations, type Role } from '../../db/schema';
 import { env } from './env.server';
+import { once } from './prepared.server';
 
 export const SESSION_COOKIE = '__session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -47,9 +48,10 @@ export function createSession(token: string, userId: number, userAgent = '', now
   return session;
 }
 
-export function validateSessionToken(token: string, now = Date.now()): { session: Session; user: SessionUser } | null {
-  const id = hashToken(token);
-  const row = db
+// validateSessionToken runs on every request: its statements are built once (drizzle building the SQL cost more than
+// running it) and run with the token's hash as a placeholder.
+const sessionQueries = once(() => ({
+  find: db
     .select({
       session: sessions,
       user: {
@@ -66,26 +68,38 @@ export function validateSessionToken(token: string, now = Date.now()): { session
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(sessions.id, id))
-    .get();
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare(),
+  remove: db.delete(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare(),
+  slide: db
+    .update(sessions)
+    .set({ expiresAt: sql`${sql.placeholder('expiresAt')}` })
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare(),
+}));
+
+export function validateSessionToken(token: string, now = Date.now()): { session: Session; user: SessionUser } | null {
+  const id = hashToken(token);
+  const queries = sessionQueries();
+  const row = queries.find.get({ id });
   if (!row) return null;
   const { session, user } = row;
   if (now >= session.expiresAt || now >= session.absoluteExpiresAt || user.deactivatedAt !== null) {
-    db.delete(sessions).where(eq(sessions.id, id)).run();
+    queries.remove.run({ id });
     return null;
   }
   const idleMs = env().SESSION_IDLE_DAYS * DAY;
   // Slide the idle expiry at most once per half-window, so most requests do not write.
   if (now >= session.expiresAt - idleMs / 2) {
     session.expiresAt = Math.min(now + idleMs, session.absoluteExpiresAt);
-    db.update(sessions).set({ expiresAt: session.expiresAt }).where(eq(sessions.id, id)).run();
+    queries.slide.run({ id, expiresAt: session.expiresAt });
   }
   const { deactivatedAt: _ignored, ...sessionUser } = user;
   return { session, user: sessionUser };
 }
 
 export function invalidateSession(sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+  sessionQueries().remove.run({ id: sessionId });
 }
 
 export function invalidateUserSessions(userId: number, exceptSessionId?: string): void {
