@@ -26,9 +26,9 @@ export function openDatabase(file = databasePath(), { runMigrations = true } = {
   cacheStatements(sqlite);
   const database = drizzle(sqlite, { schema }) as DB;
   if (runMigrations) migrate(database, { migrationsFolder: migrationsFolder() });
-  // Table statistics for the query planner, refreshed where they are missing or stale (SQLite's advice for a
-  // long-lived connection; bounded work, nothing to do on a small database).
-  sqlite.pragma('optimize = 0x10002');
+  // No ANALYZE (PRAGMA optimize) here: statistics taken while a database is small tell the planner that scans are
+  // cheap, and stay wrong as it grows (the bench generator ran ten times slower with them); without statistics
+  // SQLite assumes large tables and uses the indexes.
   return database;
 }
 
