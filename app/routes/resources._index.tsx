@@ -4,6 +4,7 @@
 // <mark> elements: the text is never parsed as HTML.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
+import { SelectField } from '~/components/forms';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { Pagination } from '~/components/pagination';
 import { Highlighted, TagLinks } from '~/components/resource-fields';
@@ -80,27 +81,9 @@ function hostOf(url: string): string {
   }
 }
 
-type Option = { value: string; label: string };
-
-function FilterSelect({ id, label, name, value, options, anyLabel }: { id: string; label: string; name: string; value: string; options: Option[]; anyLabel: string }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 export default function ResourceLibrary() {
   const { signedIn, filters, filtered, searched, items, page, hasMore, options } = useLoaderData<typeof loader>();
-  const sortOptions: Option[] = [
+  const sortOptions: { value: string; label: string }[] = [
     ...(filters.q ? [{ value: 'relevance', label: 'Best match' }] : []),
     { value: 'newest', label: 'Newest first' },
     { value: 'downloads', label: 'Most downloaded' },
@@ -132,31 +115,31 @@ export default function ResourceLibrary() {
             </div>
           </div>
           <div className="filter-grid">
-            <FilterSelect id="library-kind" label="Kind" name="kind" value={filters.kind} options={options.kinds} anyLabel="Any kind" />
-            <FilterSelect id="library-org" label="Organisation" name="organisation" value={filters.organisation} options={options.organisations} anyLabel="Any organisation" />
-            <FilterSelect id="library-year" label="Year published" name="year" value={filters.year} options={options.years} anyLabel="Any year" />
-            <FilterSelect id="library-tag" label="Tag" name="tag" value={filters.tag} options={options.tags} anyLabel="Any tag" />
+            <SelectField id="library-kind" label="Kind" name="kind" defaultValue={filters.kind} options={options.kinds} placeholder="Any kind" />
+            <SelectField id="library-org" label="Organisation" name="organisation" defaultValue={filters.organisation} options={options.organisations} placeholder="Any organisation" />
+            <SelectField id="library-year" label="Year published" name="year" defaultValue={filters.year} options={options.years} placeholder="Any year" />
+            <SelectField id="library-tag" label="Tag" name="tag" defaultValue={filters.tag} options={options.tags} placeholder="Any tag" />
             {signedIn ? (
-              <FilterSelect
+              <SelectField
                 id="library-visibility"
                 label="Visibility"
                 name="visibility"
-                value={filters.visibility}
+                defaultValue={filters.visibility}
                 options={[
                   { value: 'public', label: 'Public' },
                   { value: 'members', label: 'Members only' },
                 ]}
-                anyLabel="Any"
+                placeholder="Any"
               />
             ) : null}
             {signedIn ? (
-              <FilterSelect
+              <SelectField
                 id="library-review"
                 label="Review date"
                 name="review"
-                value={filters.review}
+                defaultValue={filters.review}
                 options={[{ value: 'overdue', label: 'Past its review date' }]}
-                anyLabel="Any"
+                placeholder="Any"
               />
             ) : null}
             <div className="field">

@@ -7,6 +7,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { useEffect, useRef, type FormEvent } from 'react';
+import { SelectField } from '~/components/forms';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { Pagination } from '~/components/pagination';
 import { Highlighted } from '~/components/resource-fields';
@@ -51,24 +52,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     options: searchFilterOptions(viewer),
   };
-}
-
-type Option = { value: string; label: string };
-
-function FilterSelect({ id, label, name, value, options, anyLabel }: { id: string; label: string; name: string; value: string; options: Option[]; anyLabel: string }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 const TYPING_DELAY_MS = 250;
@@ -132,17 +115,17 @@ export default function Search() {
           </div>
         </div>
         <div className="filter-grid">
-          <FilterSelect id="search-kind" label="Show" name="kind" value={filters.kind} options={options.kinds} anyLabel="Everything" />
-          <FilterSelect id="search-org" label="Organisation" name="organisationId" value={filters.organisationId} options={options.organisations} anyLabel="Any organisation" />
-          <FilterSelect
+          <SelectField id="search-kind" label="Show" name="kind" defaultValue={filters.kind} options={options.kinds} placeholder="Everything" />
+          <SelectField id="search-org" label="Organisation" name="organisationId" defaultValue={filters.organisationId} options={options.organisations} placeholder="Any organisation" />
+          <SelectField
             id="search-org-kind"
             label="Kind of organisation"
             name="organisationKind"
-            value={filters.organisationKind}
+            defaultValue={filters.organisationKind}
             options={options.organisationKinds}
-            anyLabel="Any kind"
+            placeholder="Any kind"
           />
-          <FilterSelect id="search-year" label="Year" name="year" value={filters.year} options={options.years} anyLabel="Any year" />
+          <SelectField id="search-year" label="Year" name="year" defaultValue={filters.year} options={options.years} placeholder="Any year" />
         </div>
         <div className="actions">
           <button type="submit" className="button">
