@@ -55,8 +55,21 @@ export function DuplicationRadar(props: {
   const headingId = useId();
   const section = useRef<HTMLElement>(null);
   const fetcher = useFetcher<{ items: RadarItem[] }>();
-  const load = useRef(fetcher.load);
-  load.current = fetcher.load;
+  // One request at a time: a newer one waits here until the current answer lands (starting it at once would abort
+  // the current one, which the framework logs as an error, and the list would never update while someone types).
+  const queued = useRef<string | null>(null);
+  const request = (url: string) => {
+    if (fetcher.state === 'idle') fetcher.load(url);
+    else queued.current = url;
+  };
+  const load = useRef(request);
+  load.current = request;
+  useEffect(() => {
+    if (fetcher.state !== 'idle' || queued.current === null) return;
+    const url = queued.current;
+    queued.current = null;
+    fetcher.load(url);
+  }, [fetcher.state, fetcher.load]);
 
   useEffect(() => {
     const form = section.current?.closest('form');

@@ -68,19 +68,36 @@ export default function Search() {
     if (input.current && document.activeElement !== input.current) input.current.value = filters.q;
   }, [filters.q]);
 
+  // One search in flight at a time: what is typed meanwhile waits and is sent, as it then reads, when the answer lands
+  // (interrupting a search would abort it, which the framework logs as an error, and the results would not change
+  // at all while someone keeps typing on a slow connection).
+  const waiting = useRef<HTMLFormElement | null>(null);
+  const go = (form: HTMLFormElement) => {
+    if (navigation.state !== 'idle') {
+      waiting.current = form;
+      return;
+    }
+    const data = new FormData(form);
+    // A new search starts at its first page.
+    data.delete('page');
+    for (const [key, value] of [...data.entries()]) if (value === '') data.delete(key);
+    submit(data, { method: 'get', action: '/search', replace: true, preventScrollReset: true });
+  };
+  const goLatest = useRef(go);
+  goLatest.current = go;
+  useEffect(() => {
+    if (navigation.state !== 'idle' || !waiting.current) return;
+    const form = waiting.current;
+    waiting.current = null;
+    goLatest.current(form);
+  }, [navigation.state]);
+
   const onChange = (event: FormEvent<HTMLFormElement>) => {
     const form = event.currentTarget;
     const target = event.target as HTMLElement;
     clearTimeout(timer.current);
-    const go = () => {
-      const data = new FormData(form);
-      // A new search starts at its first page.
-      data.delete('page');
-      for (const [key, value] of [...data.entries()]) if (value === '') data.delete(key);
-      submit(data, { method: 'get', action: '/search', replace: true, preventScrollReset: true });
-    };
-    if (target.tagName === 'SELECT') go();
-    else timer.current = setTimeout(go, TYPING_DELAY_MS);
+    if (target.tagName === 'SELECT') go(form);
+    else timer.current = setTimeout(() => goLatest.current(form), TYPING_DELAY_MS);
   };
   const updating = navigation.state === 'loading' && navigation.location.pathname === '/search';
   const q = filters.q.trim();

@@ -73,6 +73,33 @@ describe('searching', () => {
     await page.close();
   });
 
+  it('keeps up with typing on a slow connection: each search finishes, and the last words typed win', async () => {
+    const page = await browser.newPage({ baseURL: portal.url });
+    await page.goto('/search');
+    await expectPage(page, 'Search');
+    // Every search answer takes a second to arrive, so the next words are typed while one is on its way.
+    await page.route(/\/search\.data/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
+    const sent: string[] = [];
+    const failed: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/search.data')) sent.push(new URL(request.url()).searchParams.get('q') ?? '');
+    });
+    page.on('requestfailed', (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+    const input = page.getByLabel('Search for', { exact: true });
+    await input.pressSequentially('udacity');
+    await page.waitForTimeout(500); // past the typing pause: the search for "udacity" is on its way
+    await input.pressSequentially(' self-dri');
+    await results(page).getByRole('link', { name: PILOT }).waitFor();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'udacity self-dri');
+    expect(sent).toEqual(['udacity', 'udacity self-dri']);
+    expect(failed).toEqual([]);
+    expect(errorsOn(page).filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+    await page.close();
+  });
+
   it('works with JavaScript off, and says so when nothing matches', async () => {
     const page = await browser.newPage({ baseURL: portal.url, javaScriptEnabled: false });
     await page.goto('/search');
@@ -122,6 +149,16 @@ describe('the duplication radar', () => {
     await expect(radar.getByText(/Resource from Engineering e2e/).first().isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page);
     expect(page.url()).toMatch(/\/case-studies\/new$/);
+    // A preview (a form submission) leaves the list alone: the radar is not asked again for what it already answered.
+    const radarRequests: string[] = [];
+    page.on('request', (request) => {
+      if (/^\/radar(\.data)?$/.test(new URL(request.url()).pathname)) radarRequests.push(request.url());
+    });
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('region', { name: 'Preview: Self-driving car sensor skills' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(radarRequests).toEqual([]);
+    await radar.getByRole('link', { name: PILOT }).waitFor();
     await page.close();
   });
 
