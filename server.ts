@@ -17,6 +17,7 @@ const config = env();
 const { sqlite, databasePath } = await import('./db/client.server');
 const { startBackgroundJobs } = await import('./app/utils/jobs.server');
 const { isAllowedOrigin } = await import('./app/utils/origin.server');
+const { securityHeaders } = await import('./app/utils/security-headers.server');
 
 if (args.has('--demo')) {
   const { seedIfEmpty, printDemoSignIns } = await import('./db/seed');
@@ -47,32 +48,8 @@ app.use(morgan(isDev ? 'dev' : 'short', { skip: (req) => req.url === '/healthz' 
 app.use((req: Request, res: Response, next: NextFunction) => {
   const nonce = crypto.randomBytes(16).toString('base64');
   res.locals.cspNonce = nonce;
-  const devConnect = isDev ? ' ws: wss:' : '';
-  res.setHeader(
-    'Content-Security-Policy',
-    [
-      "default-src 'self'",
-      `script-src 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-inline'" : ''}`,
-      // Captured emails (coordinators only, no SMTP) and a digest's preview frame (srcdoc inherits this policy)
-      // carry inline styles; scripts stay blocked there too.
-      `style-src 'self'${isDev || req.path.startsWith('/dev/mail/') || /^\/admin\/digests\/\d+$/.test(req.path) ? " 'unsafe-inline'" : ''}`,
-      "img-src 'self' data:",
-      "font-src 'self'",
-      `connect-src 'self'${devConnect}`,
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join('; '),
-  );
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  if (req.secure || config.APP_URL.startsWith('https:')) {
-    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  }
+  const headers = securityHeaders({ path: req.path, nonce, dev: isDev, https: req.secure || config.APP_URL.startsWith('https:') });
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   next();
 });
 

@@ -117,7 +117,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       email: preview.recipient.email,
       excludedBecause: preview.excludedBecause,
       subject: preview.subject,
-      html: preview.html,
+      htmlUrl: `/admin/digests/${id}/email.html?as=${preview.recipient.id}`,
       text: preview.text,
       options: options.map((o) => ({ value: String(o.id), label: `${o.name} (${o.organisationName})${o.id === viewer.id ? ' – you' : ''}` })),
     },
@@ -398,7 +398,7 @@ export default function DigestCompose() {
         {preview.excludedBecause ? <p className="notice">{preview.excludedBecause}</p> : null}
         <h4>HTML version</h4>
         <p className="meta">Shown in a sandbox: scripts never run and links inside it do not open.</p>
-        <iframe sandbox="" srcDoc={preview.html} title={`HTML version of the digest as ${preview.name} sees it`} className="mail-frame" />
+        <iframe sandbox="" src={preview.htmlUrl} title={`HTML version of the digest as ${preview.name} sees it`} className="mail-frame" />
         <h4>Plain-text version</h4>
         <pre className="pre-wrap card">{preview.text}</pre>
       </section>

@@ -26,7 +26,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       queued: formatDateTime(m.createdAt),
       sent: m.sentAt ? formatDateTime(m.sentAt) : null,
       text: m.text,
-      html: m.html,
     },
     links: linksInText(m.text),
     hasFile: readMailFile(id) !== null,
@@ -100,7 +99,7 @@ export default function DevMailMessage() {
       <section aria-labelledby="html-title">
         <h2 id="html-title">HTML version</h2>
         <p className="meta">Shown in a sandbox: scripts never run and links inside it do not open. Use the links above.</p>
-        <iframe sandbox="" srcDoc={message.html} title="HTML version of the email" className="mail-frame" />
+        <iframe sandbox="" src={`/dev/mail/${message.id}/email.html`} title="HTML version of the email" className="mail-frame" />
       </section>
     </div>
   );

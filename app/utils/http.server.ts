@@ -31,3 +31,13 @@ export async function readFormData(request: Request): Promise<FormData> {
     throw new Response('The form could not be read. Please go back and send it again.', { status: 400 });
   }
 }
+
+/**
+ * An email's HTML as a document for a preview frame. Serve it only at an address ending in /email.html: those get
+ * the email policy (inline styles, no scripts, sandboxed; see securityHeaders in security-headers.server.ts).
+ */
+export function emailDocument(html: string): Response {
+  return new Response(html, {
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store' },
+  });
+}

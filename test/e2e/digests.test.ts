@@ -171,6 +171,8 @@ describe('a digest to a chosen audience, from the composer to one-click unsubscr
     await expect(preview.getByText(/outside the chosen audience/).count()).resolves.toBe(0);
     const frame = preview.frameLocator('iframe');
     await frame.locator('strong', { hasText: 'ITPs and ITOs' }).waitFor();
+    // The frame is its own document, under a policy that lets the email's inline styles apply (and nothing run).
+    await expect(frame.locator('h3 a').first().evaluate((a) => getComputedStyle(a).color)).resolves.toBe('rgb(29, 78, 216)');
     await expectPage(page, 'Admin', SUBJECT);
 
     // And as the coordinator, who is not in it: the preview says so.

@@ -13,6 +13,7 @@ import * as adminAudit from '~/routes/admin.audit';
 import * as devMail from '~/routes/dev.mail._index';
 import * as devMailMessage from '~/routes/dev.mail.$id';
 import * as devMailEml from '~/routes/dev.mail.$id[.eml]';
+import * as devMailHtml from '~/routes/dev.mail.$id.email[.html]';
 import { requestPasswordReset, searchMembers, signIn } from '~/models/accounts.server';
 import { createInvitation } from '~/models/invitations.server';
 import { requestToJoin, verifyJoinRequest } from '~/models/join-requests.server';
@@ -161,6 +162,7 @@ describe('who may use admin', () => {
       ['captured mail', devMail.loader, '/dev/mail', {}],
       ['captured message', devMailMessage.loader, `/dev/mail/${f.mailId}`, { id: String(f.mailId) }],
       ['raw message', devMailEml.loader, `/dev/mail/${f.mailId}.eml`, { id: String(f.mailId) }],
+      ['message HTML', devMailHtml.loader, `/dev/mail/${f.mailId}/email.html`, { id: String(f.mailId) }],
     ];
   }
 
@@ -484,7 +486,10 @@ describe('captured mail (/dev/mail)', () => {
     expect(view.body.hasFile).toBe(true);
     expect(view.body.links).toEqual(expect.arrayContaining([expect.stringMatching(/^http:\/\/localhost:3000\/invite\/[a-z2-7]+$/)]));
     expect(view.body.links.every((l: string) => /^https?:\/\//.test(l))).toBe(true);
-    expect(view.body.message.html).toContain('<html');
+    const html = await call(devMailHtml.loader, get(`/dev/mail/${row.id}/email.html`, coordinatorCookie), { id: String(row.id) });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('Content-Type')).toBe('text/html; charset=utf-8');
+    expect(html.body).toContain('<html');
 
     const raw = await call(devMailEml.loader, get(`/dev/mail/${row.id}.eml`, coordinatorCookie), { id: String(row.id) });
     expect(raw.status).toBe(200);
@@ -497,6 +502,7 @@ describe('captured mail (/dev/mail)', () => {
     for (const id of ['999999', 'abc']) {
       expect((await call(devMailMessage.loader, get(`/dev/mail/${id}`, coordinatorCookie), { id })).status).toBe(404);
       expect((await call(devMailEml.loader, get(`/dev/mail/${id}.eml`, coordinatorCookie), { id })).status).toBe(404);
+      expect((await call(devMailHtml.loader, get(`/dev/mail/${id}/email.html`, coordinatorCookie), { id })).status).toBe(404);
     }
   });
 

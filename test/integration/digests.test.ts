@@ -27,6 +27,7 @@ import {
   updateDigestText,
 } from '~/models/digests.server';
 import * as adminDigest from '~/routes/admin.digests.$id';
+import * as adminDigestEmail from '~/routes/admin.digests.$id.email[.html]';
 import * as adminDigests from '~/routes/admin.digests._index';
 import * as notifications from '~/routes/settings.notifications';
 import * as unsubscribe from '~/routes/unsubscribe.$token';
@@ -197,6 +198,8 @@ describe('composing a draft', () => {
     }
     const list = await callRoute(adminDigests.loader, { path: '/admin/digests', cookie: memberCookie });
     expect(list.status).toBe(403);
+    const html = await callRoute(adminDigestEmail.loader, { path: `${path}/email.html?as=${c.people.ana}`, cookie: memberCookie, params });
+    expect(html.status).toBe(403);
   });
 
   it('shows the count of recipients on the page and asks for confirmation before sending', async () => {
@@ -205,7 +208,12 @@ describe('composing a draft', () => {
     const page = await callRoute(adminDigest.loader, { path: `/admin/digests/${id}?confirm=send`, cookie, params: { id: String(id) } });
     expect(page.data.recipientCount).toBe(6);
     expect(page.data.confirmSend).toBe(true);
-    expect(page.data.preview.html).toContain('<html lang="en-NZ"');
+    // The HTML version is its own document, framed by the page (served under the email policy).
+    expect(page.data.preview.htmlUrl).toBe(`/admin/digests/${id}/email.html?as=${page.data.preview.as}`);
+    const html = await callRoute(adminDigestEmail.loader, { path: page.data.preview.htmlUrl, cookie, params: { id: String(id) } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get('Content-Type')).toBe('text/html; charset=utf-8');
+    expect(html.body).toContain('<html lang="en-NZ"');
 
     const sent = await callRoute(adminDigest.action, { path: `/admin/digests/${id}`, cookie, params: { id: String(id) }, form: { intent: 'send', confirmed: 'yes' } });
     expect(sent.status).toBe(302);
@@ -454,6 +462,8 @@ describe('scheduling', () => {
     const page = await callRoute(adminDigest.loader, { path: `/admin/digests/${id}?as=${c.people.cai}`, cookie: signIn(c.people.coordinator), params: { id: String(id) } });
     expect(page.data.preview).toMatchObject({ as: c.people.cai, name: 'Cai Carpenter' });
     expect(page.data.preview.text).toContain('Kia ora Cai Carpenter,');
+    const html = await callRoute(adminDigestEmail.loader, { path: page.data.preview.htmlUrl, cookie: signIn(c.people.coordinator), params: { id: String(id) } });
+    expect(html.body).toContain('Kia ora Cai Carpenter,');
     expect(page.data.preview.options.map((o: { value: string }) => Number(o.value))).toContain(c.people.cai);
   });
 });

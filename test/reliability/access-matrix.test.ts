@@ -139,6 +139,7 @@ const MATRIX: Row[] = [
   ['GET /dev/mail',                                                LOGIN,    403,      403,      200,      403],
   ['GET /dev/mail/{mail}',                                         LOGIN,    403,      403,      200,      403],
   ['GET /dev/mail/{mail}.eml',                                     LOGIN,    403,      403,      200,      403],
+  ['GET /dev/mail/{mail}/email.html',                              LOGIN,    403,      403,      200,      403],
   ['GET /dev/mail/99999',                                          LOGIN,    403,      403,      404,      403],
   // Search, the community map, look-alike radar
   ['GET /search?q=micro-credentials',                              200,      200,      200,      200,      200],
@@ -154,6 +155,7 @@ const MATRIX: Row[] = [
   ['GET /admin/digests',                                           LOGIN,    403,      403,      200,      403],
   ['POST /admin/digests intent=nothing',                           LOGIN,    403,      403,      400,      403],
   ['GET /admin/digests/99999',                                     LOGIN,    403,      403,      404,      403],
+  ['GET /admin/digests/99999/email.html',                          LOGIN,    403,      403,      404,      403],
   ['POST /admin/digests/99999 intent=text',                        LOGIN,    403,      403,      404,      403],
   // The benchmark's framework floor exists only when the benchmark starts the server with PORTAL_BENCH=1.
   ['GET /bench/floor',                                             404,      404,      404,      404,      404],
