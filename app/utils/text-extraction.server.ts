@@ -1,5 +1,5 @@
 // Text inside stored documents, for full-text search. PDFs through unpdf (Mozilla's pdf.js built for servers, no
-// native code, no dependencies; pinned to 1.7.0, the last release that runs on Node 20), DOCX through mammoth,
+// native code, no dependencies; 1.8 needs Node 22 and bundles a pdf.js with no eval left in it), DOCX through mammoth,
 // CSV and plain text read as they are. Other types (images, spreadsheets, slides, ODT) are indexed by their
 // metadata only.
 //
@@ -21,7 +21,7 @@ type PdfDocument = Awaited<ReturnType<typeof import('unpdf')['getDocumentProxy']
 async function openPdf(data: Uint8Array): Promise<PdfDocument> {
   const { getDocumentProxy } = await import('unpdf');
   // verbosity 0: pdf.js would otherwise print warnings ("Indexing all PDF objects") for every odd file.
-  return getDocumentProxy(data, { verbosity: 0, isEvalSupported: false, stopAtErrors: false });
+  return getDocumentProxy(data, { verbosity: 0, stopAtErrors: false });
 }
 
 export type PdfCheck = { ok: true; pages: number } | { ok: false; message: string };
@@ -46,7 +46,7 @@ export async function checkPdfReadable(file: string): Promise<PdfCheck> {
       message: 'This PDF is damaged and cannot be read. Check it opens in a PDF reader (or save it again as PDF), then upload it again.',
     };
   } finally {
-    await doc?.destroy().catch(() => {});
+    await doc?.loadingTask.destroy().catch(() => {});
   }
 }
 
@@ -69,7 +69,7 @@ async function pdfText(file: string): Promise<string> {
     const { text } = await extractText(doc, { mergePages: true });
     return text;
   } finally {
-    await doc.destroy().catch(() => {});
+    await doc.loadingTask.destroy().catch(() => {});
   }
 }
 
