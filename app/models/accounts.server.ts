@@ -8,7 +8,7 @@ import { absoluteUrl, env } from '~/utils/env.server';
 import { generateToken, hashToken, invalidateUserSessions, type SessionUser } from '~/utils/auth.server';
 import { queueEmail } from '~/utils/mail.server';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from '~/utils/password.server';
-import { consumeRateLimit, resetRateLimit } from '~/utils/rate-limit.server';
+import { consumeRateLimit, refundRateLimit, resetRateLimit } from '~/utils/rate-limit.server';
 import { field, type FieldErrors } from '~/utils/validation.server';
 import { ROLE_LABELS, slugify } from '~/utils/labels';
 import { recordAudit } from './audit.server';
@@ -23,9 +23,15 @@ export type SignInOutcome =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
-/** Checks an email and password. The throttle runs before any hashing, and every failure reads the same. */
+/**
+ * Checks an email and password. The throttle runs before any hashing, and every failure reads the same.
+ * Both budgets count every attempt as it starts (so guesses in flight at once cannot slip past); a correct sign-in
+ * then gives its attempt back to the address (an office behind one address signs in all morning) and clears the
+ * account's count. Only failures spend the per-address budget.
+ */
 export async function signIn(email: string, password: string, clientIp: string): Promise<SignInOutcome> {
-  const byIp = consumeRateLimit(`signin:ip:${clientIp}`, SIGN_IN_LIMITS.perIp, SIGN_IN_LIMITS.windowMs);
+  const ipKey = `signin:ip:${clientIp}`;
+  const byIp = consumeRateLimit(ipKey, SIGN_IN_LIMITS.perIp, SIGN_IN_LIMITS.windowMs);
   const byAccount = consumeRateLimit(`signin:email:${email}`, SIGN_IN_LIMITS.perAccount, SIGN_IN_LIMITS.windowMs);
   if (!byIp.allowed || !byAccount.allowed) {
     return { ok: false, reason: 'throttled', retryAfterSeconds: Math.max(byIp.retryAfterSeconds, byAccount.retryAfterSeconds) };
@@ -42,6 +48,7 @@ export async function signIn(email: string, password: string, clientIp: string):
   const valid = await verifyPassword(user.passwordHash, password);
   if (!valid || user.deactivatedAt !== null) return { ok: false, reason: 'invalid' };
   resetRateLimit(`signin:email:${email}`);
+  refundRateLimit(ipKey, SIGN_IN_LIMITS.windowMs);
   return { ok: true, userId: user.id };
 }
 

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { signIn } from '~/models/accounts.server';
-import { createSession, generateToken, getUser, safeRedirectPath, sessionCookie } from '~/utils/auth.server';
+import { createSession, generateToken, getUser, sessionCookie } from '~/utils/auth.server';
 import { field, parseForm } from '~/utils/validation.server';
-import { readFormData } from '~/utils/http.server';
+import { readFormData, safeRedirectPath } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Micro-credentials CoP' }];
 
@@ -33,9 +33,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return data({ errors: { _form: ['That email and password do not match an active account.'] }, values }, { status: 400 });
   }
+  // Where to go is settled before the session exists, so nothing after creating it can fail.
+  const next = safeRedirectPath(form.data.redirectTo);
   const token = generateToken();
   const session = createSession(token, outcome.userId, request.headers.get('User-Agent') ?? '');
-  return redirect(safeRedirectPath(form.data.redirectTo), { headers: { 'Set-Cookie': sessionCookie(token, session) } });
+  return redirect(next, { headers: { 'Set-Cookie': sessionCookie(token, session) } });
 }
 
 export default function Login() {

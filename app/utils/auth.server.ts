@@ -170,9 +170,3 @@ export function requireCoordinator(request: Request): SessionUser {
   if (user.role !== 'coordinator') throw new Response('Only coordinators can do this.', { status: 403 });
   return user;
 }
-
-/** Only same-site relative paths: an open redirect would make our sign-in page a phishing tool. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  return to;
-}

@@ -4,13 +4,18 @@
 /** Paths that authenticate by a signed token alone (mail providers post one-click unsubscribes from their servers). */
 const TOKEN_AUTHENTICATED = [/^\/unsubscribe\/[^/]+$/];
 
+/** Whether a path authenticates by the token in it alone, so where a request came from does not decide it. */
+export function isTokenAuthenticatedPath(path: string): boolean {
+  return TOKEN_AUTHENTICATED.some((re) => re.test(path));
+}
+
 export function isAllowedOrigin(input: {
   path: string;
   origin: string | null;
   secFetchSite: string | null;
   ownOrigins: string[];
 }): boolean {
-  if (TOKEN_AUTHENTICATED.some((re) => re.test(input.path))) return true;
+  if (isTokenAuthenticatedPath(input.path)) return true;
   if (input.origin && input.origin !== 'null') {
     const own = input.ownOrigins.map((o) => {
       try {

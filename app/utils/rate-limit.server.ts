@@ -21,6 +21,21 @@ export function consumeRateLimit(key: string, limit: number, windowMs: number, n
   return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((row.window_start + windowMs - now) / 1000)) };
 }
 
+const refundStatement = () =>
+  sqlite.prepare<{ key: string; cutoff: number }>(
+    'update rate_limits set count = max(count - 1, 0) where key = @key and window_start > @cutoff',
+  );
+let refund: ReturnType<typeof refundStatement> | undefined;
+
+/**
+ * Gives back one attempt counted by consumeRateLimit in the current window: for budgets that only failures should
+ * spend. Counting first and refunding after keeps the check race-free (attempts in flight all count) in one statement.
+ */
+export function refundRateLimit(key: string, windowMs: number, now = Date.now()): void {
+  refund ??= refundStatement();
+  refund.run({ key, cutoff: now - windowMs });
+}
+
 export function resetRateLimit(key: string): void {
   sqlite.prepare('delete from rate_limits where key = ?').run(key);
 }

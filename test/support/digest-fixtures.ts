@@ -184,7 +184,15 @@ export type RouteOutcome = { status: number; data: any; headers: Headers; body: 
 /** Calls a loader or action the way Remix does and flattens what it returns or throws. */
 export async function callRoute(
   handler: Handler,
-  { path, form, body, cookie, params = {}, headers: extra = {} }: { path: string; form?: Record<string, string | string[]>; body?: string; cookie?: string; params?: Record<string, string>; headers?: Record<string, string> },
+  {
+    path,
+    form,
+    body,
+    cookie,
+    params = {},
+    headers: extra = {},
+    ip = '127.0.0.1',
+  }: { path: string; form?: Record<string, string | string[]>; body?: string; cookie?: string; params?: Record<string, string>; headers?: Record<string, string>; ip?: string },
 ): Promise<RouteOutcome> {
   const headers = new Headers(extra);
   if (cookie) headers.set('Cookie', cookie);
@@ -197,7 +205,7 @@ export async function callRoute(
   }
   let out: unknown;
   try {
-    out = await handler({ request: new Request(`http://localhost:3000${path}`, init), params, context: { clientIp: '127.0.0.1', cspNonce: '' } });
+    out = await handler({ request: new Request(`http://localhost:3000${path}`, init), params, context: { clientIp: ip, cspNonce: '' } });
   } catch (thrown) {
     if (!(thrown instanceof Response)) throw thrown;
     out = thrown;

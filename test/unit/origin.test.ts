@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedOrigin } from '../../app/utils/origin.server';
+import { isAllowedOrigin, isTokenAuthenticatedPath } from '../../app/utils/origin.server';
 
 const own = ['http://localhost:3000'];
 const check = (over: Partial<Parameters<typeof isAllowedOrigin>[0]>) =>
@@ -31,5 +31,15 @@ describe('isAllowedOrigin', () => {
     expect(check({ path: '/unsubscribe/abc.def', origin: 'https://mail.example' })).toBe(true);
     expect(check({ path: '/unsubscribe/abc/extra', origin: 'https://mail.example' })).toBe(false);
     expect(check({ path: '/unsubscribe', origin: 'https://mail.example' })).toBe(false);
+  });
+});
+
+describe('isTokenAuthenticatedPath', () => {
+  it('names the one-click unsubscribe link and nothing else', () => {
+    expect(isTokenAuthenticatedPath('/unsubscribe/12.digest.abc.def')).toBe(true);
+    expect(isTokenAuthenticatedPath('/unsubscribe/12.digest.abc.def.data')).toBe(true);
+    expect(isTokenAuthenticatedPath('/unsubscribe')).toBe(false);
+    expect(isTokenAuthenticatedPath('/unsubscribe/a/b')).toBe(false);
+    expect(isTokenAuthenticatedPath('/login')).toBe(false);
   });
 });
