@@ -18,6 +18,8 @@ const { sqlite, databasePath } = await import('./db/client.server');
 const { startBackgroundJobs } = await import('./app/utils/jobs.server');
 const { isAllowedOrigin, isTokenAuthenticatedPath } = await import('./app/utils/origin.server');
 const { securityHeaders } = await import('./app/utils/security-headers.server');
+// Browsers apply form-action to a form's redirect too: the sign-in buttons' answer goes to the provider's origin.
+const ssoOrigins = (await import('./app/utils/oidc.server')).configuredProviders().map((p) => p.issuer.origin);
 
 if (args.has('--demo')) {
   const { seedIfEmpty, printDemoSignIns } = await import('./db/seed');
@@ -48,7 +50,7 @@ app.use(morgan(isDev ? 'dev' : 'short', { skip: (req) => req.url === '/healthz' 
 app.use((req: Request, res: Response, next: NextFunction) => {
   const nonce = crypto.randomBytes(16).toString('base64');
   res.locals.cspNonce = nonce;
-  const headers = securityHeaders({ path: req.path, nonce, dev: isDev, https: req.secure || config.APP_URL.startsWith('https:') });
+  const headers = securityHeaders({ path: req.path, nonce, dev: isDev, https: req.secure || config.APP_URL.startsWith('https:'), formActionOrigins: ssoOrigins });
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   next();
 });

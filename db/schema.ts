@@ -28,9 +28,30 @@ export const organisations = sqliteTable(
     kind: text('kind', { enum: ORGANISATION_KINDS }).notNull(),
     description: text('description').notNull().default(''),
     website: text('website'),
+    // Single sign-on: the Microsoft Entra ID tenant of the organisation (a GUID, lower case), and whether people who
+    // sign in from its domains or tenant for the first time become members without a coordinator's approval.
+    entraTenantId: text('entra_tenant_id'),
+    ssoAutoApprove: integer('sso_auto_approve', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('organisations_slug_unique').on(t.slug), uniqueIndex('organisations_name_unique').on(t.name)],
+  (t) => [
+    uniqueIndex('organisations_slug_unique').on(t.slug),
+    uniqueIndex('organisations_name_unique').on(t.name),
+    uniqueIndex('organisations_entra_tenant_unique').on(t.entraTenantId),
+  ],
+);
+
+// Email domains an organisation has registered (lower case, no @): a first single sign-on from one of them becomes a
+// join request for that organisation. A domain belongs to one organisation.
+export const organisationEmailDomains = sqliteTable(
+  'organisation_email_domains',
+  {
+    domain: text('domain').primaryKey(),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('organisation_email_domains_org_idx').on(t.organisationId)],
 );
 
 export const users = sqliteTable(
@@ -79,8 +100,50 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     absoluteExpiresAt: integer('absolute_expires_at').notNull(),
     userAgent: text('user_agent').notNull().default(''),
+    // How the person signed in: 'password' or 'sso' (then which provider, and whether it asserted MFA through `amr`).
+    signInMethod: text('sign_in_method', { enum: ['password', 'sso'] }).notNull().default('password'),
+    signInProvider: text('sign_in_provider'),
+    providerMfa: integer('provider_mfa', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+// Single sign-on: an account at an OpenID provider (provider + its subject identifier) linked to a member.
+export const ssoIdentities = sqliteTable(
+  'sso_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    provider: text('provider').notNull(),
+    subject: text('subject').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The address the provider gave when the identity was linked (shown in settings; never used to match again).
+    email: text('email').notNull().default(''),
+    createdAt: integer('created_at').notNull().default(now),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('sso_identities_provider_subject_unique').on(t.provider, t.subject), index('sso_identities_user_idx').on(t.userId)],
+);
+
+// One row per sign-in started at a provider: the SHA-256 of the state, the nonce and PKCE verifier, bound to the
+// browser by the hash of a cookie value. Spent once (used_at), expires after ten minutes.
+export const ssoLogins = sqliteTable(
+  'sso_logins',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    provider: text('provider').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    browserHash: text('browser_hash').notNull(),
+    redirectTo: text('redirect_to').notNull().default('/'),
+    // Set when a signed-in member links a provider to their account.
+    linkUserId: integer('link_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('sso_logins_expires_idx').on(t.expiresAt)],
 );
 
 export const invitations = sqliteTable(
@@ -113,9 +176,12 @@ export const joinRequests = sqliteTable(
       .notNull()
       .references(() => organisations.id),
     reason: text('reason').notNull().default(''),
-    passwordHash: text('password_hash').notNull(),
+    // Null for a request made by single sign-on: the provider's identity is linked on approval instead.
+    passwordHash: text('password_hash'),
     verifyTokenHash: text('verify_token_hash').notNull(),
     status: text('status', { enum: JOIN_REQUEST_STATUSES }).notNull().default('unverified'),
+    ssoProvider: text('sso_provider'),
+    ssoSubject: text('sso_subject'),
     verifiedAt: integer('verified_at'),
     decidedById: integer('decided_by_id').references(() => users.id),
     decidedAt: integer('decided_at'),

@@ -6,3 +6,4 @@ export * from './join-request-decided';
 export * from './workshop-rsvp';
 export * from './workshop-changed';
 export * from './workshop-reminder';
+export * from './sign-in-method-linked';

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '../../db/client.server';
-import { joinRequests, organisations, users } from '../../db/schema';
+import { joinRequests, organisations, ssoIdentities, users } from '../../db/schema';
 import { joinRequestDecidedEmail, verifyEmailEmail } from '../../emails';
 import { absoluteUrl, env } from '~/utils/env.server';
 import { generateToken, hashToken, type SessionUser } from '~/utils/auth.server';
@@ -133,6 +133,13 @@ export function decideJoinRequest(actor: SessionUser, requestId: number, input: 
         .values({ email: request.email, name: request.name, organisationId: request.organisationId, role: 'member', passwordHash: request.passwordHash, emailVerifiedAt: request.verifiedAt })
         .returning({ id: users.id })
         .get().id;
+      // A request made by single sign-on: the provider's account becomes the way this member signs in.
+      if (request.ssoProvider && request.ssoSubject) {
+        tx.insert(ssoIdentities)
+          .values({ provider: request.ssoProvider, subject: request.ssoSubject, userId, email: request.email })
+          .onConflictDoNothing()
+          .run();
+      }
     }
     queueEmail(tx, {
       to: request.email,

@@ -1,7 +1,7 @@
-import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db } from '../../db/client.server';
-import { ORGANISATION_KINDS, organisations, users, type OrganisationKind } from '../../db/schema';
+import { ORGANISATION_KINDS, organisationEmailDomains, organisations, users, type OrganisationKind } from '../../db/schema';
 import { field, type FieldErrors } from '~/utils/validation.server';
 import { slugify } from '~/utils/labels';
 import { recordAudit } from './audit.server';
@@ -121,4 +121,80 @@ export function updateOrganisation(actor: SessionUser, id: number, input: Organi
     recordAudit(tx, { actorId: actor.id, action: 'organisation.update', targetType: 'organisation', targetId: id, summary: `Updated organisation ${input.name}` });
     return { ok: true, id, slug: existing.slug };
   }, { behavior: 'immediate' });
+}
+
+// Single sign-on: which email domains and Entra ID tenant are this organisation's, and whether people signing in
+// from them for the first time become members without a coordinator's approval (docs/decisions/010-single-sign-on.md).
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const organisationSsoSchema = z.object({
+  emailDomains: z
+    .string()
+    .optional()
+    .transform((s) => [...new Set((s ?? '').toLowerCase().split(/[\s,;]+/).map((d) => d.replace(/^@/, '')).filter(Boolean))])
+    .pipe(
+      z
+        .array(z.string().regex(DOMAIN, { error: (issue) => `“${String(issue.input)}” is not an email domain (like example.ac.nz).` }))
+        .max(20, { error: 'At most 20 domains.' }),
+    ),
+  entraTenantId: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').trim().toLowerCase())
+    .pipe(z.union([z.literal(''), z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { error: 'A tenant id looks like 72f988bf-86f1-41af-91ab-2d7cd011db47.' })])),
+  ssoAutoApprove: z
+    .string()
+    .optional()
+    .transform((s) => s === 'on'),
+});
+export type OrganisationSsoInput = z.infer<typeof organisationSsoSchema>;
+
+export function getOrganisationSso(id: number) {
+  const org = db.select({ entraTenantId: organisations.entraTenantId, ssoAutoApprove: organisations.ssoAutoApprove }).from(organisations).where(eq(organisations.id, id)).get();
+  if (!org) return undefined;
+  const domains = db
+    .select({ domain: organisationEmailDomains.domain })
+    .from(organisationEmailDomains)
+    .where(eq(organisationEmailDomains.organisationId, id))
+    .orderBy(asc(organisationEmailDomains.domain))
+    .all()
+    .map((d) => d.domain);
+  return { emailDomains: domains, entraTenantId: org.entraTenantId ?? '', ssoAutoApprove: org.ssoAutoApprove };
+}
+
+export function updateOrganisationSso(actor: SessionUser, id: number, input: OrganisationSsoInput): OrganisationOutcome {
+  return db.transaction(
+    (tx): OrganisationOutcome => {
+      const existing = tx.select({ name: organisations.name, slug: organisations.slug }).from(organisations).where(eq(organisations.id, id)).get();
+      if (!existing) return { ok: false, errors: { _form: ['That organisation no longer exists.'] } };
+      if (input.emailDomains.length) {
+        const taken = tx
+          .select({ domain: organisationEmailDomains.domain, name: organisations.name })
+          .from(organisationEmailDomains)
+          .innerJoin(organisations, eq(organisations.id, organisationEmailDomains.organisationId))
+          .where(and(inArray(organisationEmailDomains.domain, input.emailDomains), ne(organisationEmailDomains.organisationId, id)))
+          .all();
+        if (taken.length) return { ok: false, errors: { emailDomains: taken.map((t) => `${t.domain} already belongs to ${t.name}.`) } };
+      }
+      if (input.entraTenantId) {
+        const taken = tx
+          .select({ name: organisations.name })
+          .from(organisations)
+          .where(and(eq(organisations.entraTenantId, input.entraTenantId), ne(organisations.id, id)))
+          .get();
+        if (taken) return { ok: false, errors: { entraTenantId: [`That tenant already belongs to ${taken.name}.`] } };
+      }
+      tx.update(organisations).set({ entraTenantId: input.entraTenantId || null, ssoAutoApprove: input.ssoAutoApprove }).where(eq(organisations.id, id)).run();
+      tx.delete(organisationEmailDomains).where(eq(organisationEmailDomains.organisationId, id)).run();
+      if (input.emailDomains.length) tx.insert(organisationEmailDomains).values(input.emailDomains.map((domain) => ({ domain, organisationId: id }))).run();
+      recordAudit(tx, {
+        actorId: actor.id,
+        action: 'organisation.sso',
+        targetType: 'organisation',
+        targetId: id,
+        summary: `Single sign-on for ${existing.name}: domains ${input.emailDomains.join(', ') || 'none'}; Entra tenant ${input.entraTenantId || 'none'}; ${input.ssoAutoApprove ? 'approves its staff automatically' : 'a coordinator approves each request'}`,
+      });
+      return { ok: true, id, slug: existing.slug };
+    },
+    { behavior: 'immediate' },
+  );
 }

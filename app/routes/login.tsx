@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { z } from 'zod';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
@@ -8,6 +8,8 @@ import { signIn } from '~/models/accounts.server';
 import { createSession, generateToken, getUser, sessionCookie } from '~/utils/auth.server';
 import { field, parseForm } from '~/utils/validation.server';
 import { readFormData, safeRedirectPath } from '~/utils/http.server';
+import { SsoButtons } from '~/components/sso-buttons';
+import { ssoSignInOptions } from '~/utils/oidc.server';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Micro-credentials CoP' }];
 
@@ -15,7 +17,7 @@ const schema = z.object({ email: field.email(), password: field.password(), redi
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (getUser(request)) throw redirect(safeRedirectPath(new URL(request.url).searchParams.get('redirectTo')));
-  return null;
+  return { sso: ssoSignInOptions(new URL(request.url).searchParams) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -41,6 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { sso } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const errors = actionData?.errors as Record<string, string[] | undefined> | undefined;
@@ -48,12 +51,13 @@ export default function Login() {
     <div className="narrow">
       <h1>Sign in</h1>
       <Form method="post" className="form" noValidate>
-        <FormError errors={errors?._form} />
+        <FormError errors={errors?._form ?? (sso.error ? [sso.error] : undefined)} />
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
         <TextField label="Email address" name="email" type="email" autoComplete="email" required defaultValue={actionData?.values.email} errors={errors?.email} />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required errors={errors?.password} />
         <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
       </Form>
+      <SsoButtons providers={sso.providers} redirectTo={searchParams.get('redirectTo') ?? '/'} />
       <p>
         <Link to="/forgot-password">Forgotten your password?</Link>
       </p>

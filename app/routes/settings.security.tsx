@@ -3,6 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { LinkedSignIns } from '~/components/linked-sign-ins';
+import { linkedSignIns } from '~/models/sso.server';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { changePassword, changePasswordSchema } from '~/models/accounts.server';
 import { countOtherSessions, getAuth, invalidateUserSessions, requireUser } from '~/utils/auth.server';
@@ -35,6 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     maxDays: SESSION_MAX_DAYS,
     sessionEndsAtLatest: formatDateTime(session.absoluteExpiresAt),
     passwordMinLength: PASSWORD_MIN_LENGTH,
+    signIns: linkedSignIns(user.id),
   };
 }
 
@@ -65,7 +68,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SecuritySettings() {
-  const { email, otherSessions, idleDays, maxDays, sessionEndsAtLatest, passwordMinLength } = useLoaderData<typeof loader>();
+  const { email, otherSessions, idleDays, maxDays, sessionEndsAtLatest, passwordMinLength, signIns } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors;
   return (
@@ -92,6 +95,8 @@ export default function SecuritySettings() {
           <SubmitButton pendingText="Changing…">Change password</SubmitButton>
         </Form>
       </section>
+
+      <LinkedSignIns {...signIns} />
 
       <section aria-labelledby="sessions-title">
         <h2 id="sessions-title">Where you are signed in</h2>

@@ -21,7 +21,10 @@ export type SessionUser = {
   organisationName: string;
   organisationSlug: string;
 };
-export type Session = { id: string; userId: number; expiresAt: number; absoluteExpiresAt: number };
+export type Session = { id: string; userId: number; expiresAt: number; absoluteExpiresAt: number } & SignInMethod;
+/** How this session began: by password, or by single sign-on (which provider, and whether it asserted MFA). */
+export type SignInMethod = { signInMethod: 'password' | 'sso'; signInProvider: string | null; providerMfa: boolean };
+const PASSWORD_SIGN_IN: SignInMethod = { signInMethod: 'password', signInProvider: null, providerMfa: false };
 
 export function generateToken(): string {
   const bytes = new Uint8Array(20);
@@ -34,7 +37,7 @@ export function hashToken(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export function createSession(token: string, userId: number, userAgent = '', now = Date.now()): Session {
+export function createSession(token: string, userId: number, userAgent = '', now = Date.now(), method: SignInMethod = PASSWORD_SIGN_IN): Session {
   const { SESSION_IDLE_DAYS, SESSION_MAX_DAYS } = env();
   const session = {
     id: hashToken(token),
@@ -43,6 +46,7 @@ export function createSession(token: string, userId: number, userAgent = '', now
     expiresAt: now + SESSION_IDLE_DAYS * DAY,
     absoluteExpiresAt: now + SESSION_MAX_DAYS * DAY,
     userAgent: userAgent.slice(0, 300),
+    ...method,
   };
   db.insert(sessions).values(session).run();
   return session;

@@ -21,7 +21,31 @@ const schema = z.object({
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   // Read by the discussions model (notifyBatchMinutes); listed here so a bad value is reported at start.
   NOTIFY_BATCH_MINUTES: z.coerce.number().positive().default(15),
+  // Single sign-on (app/utils/oidc.server.ts): a provider is on when its client id and secret are set.
+  MICROSOFT_CLIENT_ID: z.string().optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().optional(),
+  MICROSOFT_TENANT: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a tenant id, a domain, or organisations/common').default('organizations'),
+  // Where Entra ID lives: another cloud (https://login.microsoftonline.us), or a local test provider.
+  MICROSOFT_AUTHORITY: z.string().url().default('https://login.microsoftonline.com'),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_LABEL: z.string().max(60).default('Sign in with single sign-on'),
+}).superRefine((e, ctx) => {
+  // Tokens and keys must come over TLS; plain http only for a provider on this machine (local testing).
+  for (const key of ['OIDC_ISSUER', 'MICROSOFT_AUTHORITY'] as const) {
+    const value = e[key];
+    if (value && !isSecureOrLoopback(new URL(value))) ctx.addIssue({ code: 'custom', path: [key], message: 'must start with https:// (http:// only for 127.0.0.1 or localhost)' });
+  }
 });
+
+/** https, or http to this machine (127.0.0.1, ::1, localhost): the only issuers single sign-on accepts. */
+export function isSecureOrLoopback(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
 
 export type Env = z.infer<typeof schema> & {
   APP_URL: string;

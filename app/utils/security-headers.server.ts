@@ -7,8 +7,15 @@
  */
 export const EMAIL_DOCUMENT_PATH = /\/email\.html$/;
 
-export function securityHeaders(options: { path: string; nonce: string; https: boolean; dev: boolean }): Record<string, string> {
-  const { path, nonce, https, dev } = options;
+export function securityHeaders(options: {
+  path: string;
+  nonce: string;
+  https: boolean;
+  dev: boolean;
+  /** Single sign-on providers' origins: the "Sign in with …" forms are answered with a redirect to them. */
+  formActionOrigins?: string[];
+}): Record<string, string> {
+  const { path, nonce, https, dev, formActionOrigins = [] } = options;
   const email = EMAIL_DOCUMENT_PATH.test(path);
   const policy = email
     ? ["default-src 'none'", "style-src 'unsafe-inline'", "img-src 'self' data:", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'self'", 'sandbox']
@@ -22,7 +29,7 @@ export function securityHeaders(options: { path: string; nonce: string; https: b
         `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
         "object-src 'none'",
         "base-uri 'none'",
-        "form-action 'self'",
+        ["form-action 'self'", ...formActionOrigins].join(' '),
         "frame-ancestors 'none'",
       ];
   const headers: Record<string, string> = {

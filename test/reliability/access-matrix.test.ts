@@ -57,6 +57,12 @@ const MATRIX: Row[] = [
   ['POST /reset-password/no-such-token password=',                 404,      404,      404,      404,      404],
   ['GET /invite/no-such-token',                                    404,      404,      404,      404,      404],
   ['GET /join/verify/no-such-token',                               404,      404,      404,      404,      404],
+  ['GET /join/sso',                                                200,      200,      200,      200,      200],
+  // Single sign-on: no provider is configured here, so there is nothing to start or come back to.
+  ['GET /auth/oidc',                                               404,      404,      404,      404,      404],
+  ['POST /auth/oidc',                                              404,      404,      404,      404,      404],
+  ['GET /auth/oidc/callback?state=x&code=y',                       404,      404,      404,      404,      404],
+  ['POST /auth/oidc/unlink identityId=999999',                     LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],
   ['POST /logout',                                                 REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
   // Settings: one's own only
   ['GET /settings',                                                LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],

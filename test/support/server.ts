@@ -84,7 +84,7 @@ export function serveLauncher(): 'tsx' | 'node' {
 }
 
 export async function startPortal(
-  options: { env?: Record<string, string | undefined>; launcher?: 'tsx' | 'node' } = {},
+  options: { env?: Record<string, string | undefined>; launcher?: 'tsx' | 'node'; port?: number } = {},
 ): Promise<Portal> {
   if (!fs.existsSync(path.join(ROOT, 'build/server/index.js'))) {
     throw new Error('No production build in build/: run `npm run build` first (npm run test:e2e does).');
@@ -97,7 +97,8 @@ export async function startPortal(
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(cwd, 'node_modules'), 'dir');
   const databasePath = path.join(dir, 'portal.db');
   fs.copyFileSync(migratedDatabase(), databasePath);
-  const port = await freePort();
+  // A test may choose the port first, when something started before the portal must know its address.
+  const port = options.port ?? (await freePort());
   const url = `http://localhost:${port}`;
 
   const env: NodeJS.ProcessEnv = {

@@ -30,6 +30,12 @@ describe('securityHeaders', () => {
     }
   });
 
+  it('lets forms lead only to this site, and to the single sign-on providers when configured', () => {
+    expect(directives(securityHeaders({ path: '/login', nonce: 'n', https: false, dev: false })['Content-Security-Policy']).get('form-action')).toEqual(["'self'"]);
+    const sso = securityHeaders({ path: '/login', nonce: 'n', https: false, dev: false, formActionOrigins: ['https://login.microsoftonline.com'] });
+    expect(directives(sso['Content-Security-Policy']).get('form-action')).toEqual(["'self'", 'https://login.microsoftonline.com']);
+  });
+
   it('asks for HTTPS from then on only when served over HTTPS, and loosens nothing but development', () => {
     expect(securityHeaders({ path: '/', nonce: 'n', https: true, dev: false })['Strict-Transport-Security']).toMatch(/^max-age=\d+/);
     expect(securityHeaders({ path: '/', nonce: 'n', https: false, dev: false })['Strict-Transport-Security']).toBeUndefined();
