@@ -561,6 +561,9 @@ export const storedFiles = sqliteTable('stored_files', {
   // Text found inside the document (PDF, DOCX ...), for full-text search; null until extracted.
   extractedText: text('extracted_text'),
   extractionError: text('extraction_error'),
+  // Why the text was not read although the file is fine to keep (over a size, entry-count, time or memory bound);
+  // shown to the file's owner on the resource page. extracted_text is '' then.
+  extractionRefused: text('extraction_refused'),
   createdAt: integer('created_at').notNull().default(now),
 });
 

@@ -64,7 +64,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           versionNumber: current.versionNumber,
           type: fileTypeLabel(current.mimeType),
           size: formatBytes(current.size),
-          searchable: current.extractionError ? 'failed' : current.extracted ? 'ready' : 'pending',
+          searchable: current.extractionError ? 'failed' : current.extractionRefused ? 'refused' : current.extracted ? 'ready' : 'pending',
+          // Why its text was not read (too big to unpack, too slow): for the people who can replace the file.
+          refusedReason: canEditResource(viewer, r) ? current.extractionRefused : null,
         }
       : null,
     versions: r.versions.map((v) => ({
@@ -217,7 +219,15 @@ export default function ResourcePage() {
                   ? 'The text of the current version is searchable.'
                   : current.searchable === 'pending'
                     ? 'The text is being read for search; it will be searchable shortly.'
-                    : 'The text of this file could not be read, so only its details are searchable.'}
+                    : current.searchable === 'refused'
+                      ? 'The text of this file was not read, so only its details are searchable.'
+                      : 'The text of this file could not be read, so only its details are searchable.'}
+                {current.refusedReason ? (
+                  <>
+                    {' '}
+                    {current.refusedReason} To make it searchable, upload a smaller copy (for example without large images) as a new version.
+                  </>
+                ) : null}
               </dd>
             </>
           ) : null}

@@ -27,14 +27,20 @@ async function extractBatch(limit: number): Promise<number> {
     for (const file of pending) {
       let text = '';
       let error: string | null = null;
+      let refused: string | null = null;
       try {
-        text = await extractTextFromFile(storedFilePath(file.sha256), file.mimeType);
+        const extraction = await extractTextFromFile(storedFilePath(file.sha256), file.mimeType);
+        if (extraction.ok) text = extraction.text;
+        else refused = extraction.refused;
       } catch (e) {
         error = (e instanceof Error ? e.message : String(e)).slice(0, 500) || 'Unreadable';
       }
       db.transaction(
         (tx) => {
-          tx.update(storedFiles).set({ extractedText: text, extractionError: error }).where(eq(storedFiles.sha256, file.sha256)).run();
+          tx.update(storedFiles)
+            .set({ extractedText: text, extractionError: error, extractionRefused: refused })
+            .where(eq(storedFiles.sha256, file.sha256))
+            .run();
           for (const { id } of resourcesUsingAsCurrent.all(file.sha256) as { id: number }[]) reindexResource(id);
         },
         { behavior: 'immediate' },

@@ -48,6 +48,7 @@ export function listVersions(resourceId: number) {
       mimeType: storedFiles.mimeType,
       extracted: sql<number>`${storedFiles.extractedText} is not null`,
       extractionError: storedFiles.extractionError,
+      extractionRefused: storedFiles.extractionRefused,
       uploadedByName: users.name,
     })
     .from(resourceVersions)
