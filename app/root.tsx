@@ -8,13 +8,14 @@ import { GeneralErrorBoundary } from './components/error-boundary';
 import { getUser } from './utils/auth.server';
 import { readFlash } from './utils/flash.server';
 import { useNonce } from './utils/nonce';
+import { withDescription } from '~/utils/meta';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesUrl },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
-export const meta: MetaFunction = () => [{ title: 'Micro-credentials Community of Practice' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credentials Community of Practice' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);

@@ -8,8 +8,9 @@ import { myUpcomingRsvps } from '~/models/rsvps.server';
 import { formatDateRange } from '~/utils/time';
 import { latestCaseStudies } from '~/models/case-studies.server';
 import { listResources, RESOURCE_KIND_LABELS } from '~/models/resources.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Micro-credentials Community of Practice' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credentials Community of Practice' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);

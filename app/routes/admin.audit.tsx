@@ -6,8 +6,9 @@ import { listAuditLog } from '~/models/audit.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { pageParam } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Audit log · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Audit log · Admin · Micro-credentials CoP' }]);
 
 const PAGE_SIZE = 100;
 

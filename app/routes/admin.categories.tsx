@@ -10,8 +10,9 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { parseForm, type FormValues } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Discussion categories · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Discussion categories · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);

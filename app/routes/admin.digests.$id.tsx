@@ -37,10 +37,11 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { ORGANISATION_KIND_LABELS, ROLE_LABELS } from '~/utils/labels';
-import { formatDate, formatDateTime, parseDateTimeLocal, toDateInputValue, toDateTimeLocalValue } from '~/utils/time';
+import { formatDateTime, formatSince, parseDateTimeLocal, toDateInputValue, toDateTimeLocalValue } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.digest.subject ?? 'Digest'} · Digests · Admin · Micro-credentials CoP` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([{ title: `${data?.digest.subject ?? 'Digest'} · Digests · Admin · Micro-credentials CoP` }]);
 
 function audienceSummary(audience: DigestAudience, orgNames: Map<number, string>): string {
   switch (audience.kind) {
@@ -89,7 +90,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       statusLabel: DIGEST_STATUS_LABELS[digest.status],
       automatic: digest.automatic,
       editable: digest.editable,
-      since: formatDate(digest.sinceAt),
+      since: formatSince(digest.sinceAt),
       sentAt: digest.sentAt ? formatDateTime(digest.sentAt) : null,
       scheduledFor: digest.scheduledFor ? formatDateTime(digest.scheduledFor) : null,
       // Suggest 9 am tomorrow, New Zealand time.

@@ -10,8 +10,9 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDate, formatDateTime } from '~/utils/time';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Digests · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Digests · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);

@@ -13,8 +13,9 @@ import { usesFileTransport } from '~/utils/mail.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Invitations · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Invitations · Admin · Micro-credentials CoP' }]);
 
 export type InvitationStatus = 'pending' | 'accepted' | 'expired' | 'revoked';
 

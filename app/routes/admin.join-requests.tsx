@@ -9,8 +9,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Join requests · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Join requests · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);

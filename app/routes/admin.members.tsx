@@ -11,8 +11,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { pageParam, readFormData } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { field, parseForm } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Members · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Members · Admin · Micro-credentials CoP' }]);
 
 const ROLE_OPTIONS = Object.entries(ROLE_LABELS) as [keyof typeof ROLE_LABELS, string][];
 

@@ -8,8 +8,9 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDateTime } from '~/utils/time';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Moderation · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Moderation · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);

@@ -16,10 +16,11 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { parseForm } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data ? `Edit ${data.organisation.name}` : 'Organisation not found'} · Admin · Micro-credentials CoP` },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   requireCoordinator(request);

@@ -10,8 +10,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { ORGANISATION_KIND_SHORT } from '~/utils/labels';
 import { parseForm } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Organisations · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Organisations · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);

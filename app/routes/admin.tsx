@@ -4,8 +4,9 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { countPendingJoinRequests } from '~/models/join-requests.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { usesFileTransport } from '~/utils/mail.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Admin · Micro-credentials CoP' }]);
 
 // The layout's check does not protect the pages below it (Remix runs their loaders in parallel):
 // every admin loader and action calls requireCoordinator itself.

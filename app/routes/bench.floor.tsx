@@ -5,8 +5,9 @@
 import type { MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Framework floor · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Framework floor · Micro-credentials CoP' }]);
 
 const CONSTANT = { heading: 'Framework floor', text: 'A constant from the loader: no queries beyond the root loader’s.' };
 

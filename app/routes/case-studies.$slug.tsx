@@ -12,11 +12,12 @@ import { getCaseStudyBySlug, listRevisions, viewOfDetail } from '~/models/case-s
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
 import { formatDate } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.caseStudy.title} · Case studies · Micro-credentials CoP` : 'Case study not found · Micro-credentials CoP' },
   ...(data?.summary ? [{ name: 'description', content: data.summary }] : []),
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = getUser(request);

@@ -26,10 +26,11 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import type { FieldErrors } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit ${data.caseStudy.title} · Micro-credentials CoP` : 'Case study not found · Micro-credentials CoP' },
-];
+]);
 
 /** The case study, if this person may edit it: 404 when they cannot even see it, 403 when they can but not edit. */
 function editableCaseStudy(user: SessionUser, slug: string | undefined): CaseStudyDetail {

@@ -10,10 +10,11 @@ import { diffRevisions, getCaseStudyBySlug, listRevisions, type FieldDiff } from
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `History of ${data.caseStudy.title} · Micro-credentials CoP` : 'Case study not found · Micro-credentials CoP' },
-];
+]);
 
 const idOf = (raw: string | null) => (raw && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null);
 

@@ -17,8 +17,9 @@ import {
 } from '~/models/case-studies.server';
 import { getUser } from '~/utils/auth.server';
 import { ORGANISATION_KIND_SHORT } from '~/utils/labels';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Case studies · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Case studies · Micro-credentials CoP' }], 'Pilot case studies of micro-credentials in New Zealand engineering education: the problem, the solution, the audience, outcomes and lessons learned.');
 
 function item(cs: CaseStudyListItem) {
   return {

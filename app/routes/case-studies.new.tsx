@@ -25,8 +25,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import type { FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Write a case study · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Write a case study · Micro-credentials CoP' }]);
 
 function requireWriter(request: Request): SessionUser {
   const user = requireUser(request);

@@ -5,10 +5,11 @@ import { linksInText, requireDevMailAccess } from '~/utils/dev-mail.server';
 import { idParam, notFound } from '~/utils/http.server';
 import { getOutboxMessage, readMailFile } from '~/utils/mail.server';
 import { formatDateTime } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data ? data.message.subject : 'Message not found'} · Captured mail · Micro-credentials CoP` },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   requireDevMailAccess(request);

@@ -4,8 +4,9 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { requireDevMailAccess } from '~/utils/dev-mail.server';
 import { listOutbox } from '~/utils/mail.server';
 import { formatDateTime } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Captured mail · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Captured mail · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireDevMailAccess(request);

@@ -45,10 +45,11 @@ import { idParam, notFound, pageParam, readFormData } from '~/utils/http.server'
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formatDateTime } from '~/utils/time';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.thread.title} · Discussions · Micro-credentials CoP` : 'Thread not found · Micro-credentials CoP' },
-];
+]);
 
 const positiveInt = (raw: FormDataEntryValue | string | null) => (typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null);
 

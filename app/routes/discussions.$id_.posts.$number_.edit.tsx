@@ -13,10 +13,11 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit post #${data.post.number} · ${data.thread.title} · Micro-credentials CoP` : 'Edit post · Micro-credentials CoP' },
-];
+]);
 
 /** The post, if it exists in a thread the user may see and the user may edit it (404 / 403 otherwise). */
 function editablePost(user: SessionUser, params: { id?: string; number?: string }) {

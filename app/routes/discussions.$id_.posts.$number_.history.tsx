@@ -9,10 +9,11 @@ import { requireUser } from '~/utils/auth.server';
 import { diffText, type DiffOp } from '~/utils/diff';
 import { idParam, notFound } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `History of post #${data.post.number} · ${data.thread.title} · Micro-credentials CoP` : 'Post history · Micro-credentials CoP' },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request);

@@ -11,10 +11,11 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import { parseForm, type FormValues } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Report post #${data.post.number} · ${data.thread.title} · Micro-credentials CoP` : 'Report a post · Micro-credentials CoP' },
-];
+]);
 
 /** The post, if it exists in a thread the user may see and the user may report it (404 / 403 otherwise). */
 function reportablePost(user: SessionUser, params: { id?: string; number?: string }) {

@@ -6,8 +6,9 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { ThreadList } from '~/components/discussion-ui';
 import { canModerate, listCategorySummaries, listThreads, threadRow } from '~/models/discussions.server';
 import { requireUser } from '~/utils/auth.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Discussions · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Discussions · Micro-credentials CoP' }], 'Discussions among members of the Micro-credentials Community of Practice.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);

@@ -18,10 +18,11 @@ import {
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, pageParam, readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.category.name} · Discussions · Micro-credentials CoP` : 'Category not found · Micro-credentials CoP' },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request);

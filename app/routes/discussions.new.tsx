@@ -25,8 +25,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Start a thread · Discussions · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Start a thread · Discussions · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);

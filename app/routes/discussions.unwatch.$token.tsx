@@ -8,8 +8,9 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { SubmitButton } from '~/components/forms';
 import { muteByToken, unwatchDetails } from '~/models/discussions.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Stop emails about a thread · Micro-credentials CoP' }, { name: 'robots', content: 'noindex' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Stop emails about a thread · Micro-credentials CoP' }, { name: 'robots', content: 'noindex' }]);
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const details = unwatchDetails(params.token ?? '');

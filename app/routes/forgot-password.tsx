@@ -8,8 +8,9 @@ import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { requestPasswordReset } from '~/models/accounts.server';
 import { field, parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Reset your password · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Reset your password · Micro-credentials CoP' }]);
 
 const schema = z.object({ email: field.email() });
 

@@ -11,10 +11,11 @@ import { ROLE_LABELS } from '~/utils/labels';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data?.invitation ? 'Accept your invitation' : 'Invitation not available'} · Micro-credentials CoP` },
-];
+]);
 
 const GONE = 'This invitation has expired, been replaced, or already been used. Ask a coordinator for a new one.';
 

@@ -9,8 +9,9 @@ import { getUser } from '~/utils/auth.server';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Request to join · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Request to join · Micro-credentials CoP' }], 'Request to join the Micro-credentials Community of Practice.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (getUser(request)) throw redirect('/');

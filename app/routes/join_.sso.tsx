@@ -4,10 +4,11 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { providerName } from '~/utils/oidc.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data?.outcome === 'requested' ? 'Request to join sent' : 'Organisation not recognised'} · Micro-credentials CoP` },
-];
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);

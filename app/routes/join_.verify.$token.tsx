@@ -5,10 +5,11 @@ import { data } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { verifyJoinRequest } from '~/models/join-requests.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data?.ok ? 'Email address confirmed' : 'Link not recognised'} · Micro-credentials CoP` },
-];
+]);
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const outcome = verifyJoinRequest(params.token ?? '');

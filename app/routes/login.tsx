@@ -10,8 +10,9 @@ import { field, parseForm } from '~/utils/validation.server';
 import { readFormData, safeRedirectPath } from '~/utils/http.server';
 import { SsoButtons } from '~/components/sso-buttons';
 import { ssoSignInOptions } from '~/utils/oidc.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Sign in · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Sign in · Micro-credentials CoP' }], 'Sign in to the Micro-credentials Community of Practice.');
 
 const schema = z.object({ email: field.email(), password: field.password(), redirectTo: z.string().optional() });
 

@@ -8,8 +8,9 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { communityMap, type MapTable } from '~/models/map.server';
 import { getUser } from '~/utils/auth.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Community map · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Community map · Micro-credentials CoP' }], 'Which organisations work on which micro-credential topics, NZQF levels and qualifications, and the gaps nobody covers yet.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);
@@ -38,7 +39,7 @@ const TABLE_TEXT: Record<MapTable['kind'], { title: string; caption: string; emp
 
 function MapTableView({ table, focus }: { table: MapTable; focus: string | null }) {
   const text = TABLE_TEXT[table.kind];
-  const headingId = `map-${table.kind}`;
+  const headingId = `map-${table.kind}-title`; // not `map-tag`: the topic select below has that id
   const gaps = table.topics.filter((t) => t.total === 0);
   return (
     <section aria-labelledby={headingId} className="stack-tight">

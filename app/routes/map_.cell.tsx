@@ -6,10 +6,11 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { mapCell, type CellItem } from '~/models/map.server';
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.organisation.name} · ${data.topic.label} · Community map · Micro-credentials CoP` : 'Not found · Micro-credentials CoP' },
-];
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;

@@ -6,10 +6,11 @@ import { requireUser } from '~/utils/auth.server';
 import { idParam, notFound } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { formatDate } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.person.name} · Micro-credentials CoP` : 'Member not found · Micro-credentials CoP' },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = requireUser(request);

@@ -7,8 +7,9 @@ import { searchMembers } from '~/models/accounts.server';
 import { requireUser } from '~/utils/auth.server';
 import { pageParam } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Members · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Members · Micro-credentials CoP' }], 'Members of the Micro-credentials Community of Practice and what they work on.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireUser(request);

@@ -7,8 +7,9 @@ import { SelectField, TextField } from '~/components/forms';
 import { NZQA_STATUS_LABELS } from '~/models/case-study-fields';
 import { listMicroCredentials, microCredentialFilterOptions, parseMicroCredentialFilters } from '~/models/micro-credentials.server';
 import { getUser } from '~/utils/auth.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Micro-credential register · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credential register · Micro-credentials CoP' }], 'The register of micro-credentials from the community’s pilots: credits, NZQF level and what each stacks into.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);

@@ -10,10 +10,11 @@ import { formatDateRange } from '~/utils/time';
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
 import { ORGANISATION_KIND_SHORT, ROLE_LABELS } from '~/utils/labels';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.organisation.name} · Micro-credentials CoP` : 'Organisation not found · Micro-credentials CoP' },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = getUser(request);

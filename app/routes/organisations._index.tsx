@@ -3,8 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { listOrganisationsByKind } from '~/models/organisations.server';
 import { ORGANISATION_KIND_LABELS } from '~/utils/labels';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Organisations · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Organisations · Micro-credentials CoP' }], 'Organisations in the Micro-credentials Community of Practice: polytechnics, universities, industry training organisations, employers and agencies.');
 
 /** The first sentence or so of a description, cut at a word boundary. */
 function excerpt(text: string, max = 180): string {

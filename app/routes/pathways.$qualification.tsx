@@ -7,10 +7,11 @@ import { NZQA_STATUS_LABELS } from '~/models/case-study-fields';
 import { pathwayFor } from '~/models/micro-credentials.server';
 import { getUser } from '~/utils/auth.server';
 import { notFound } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Pathway to the ${data.qualification.name} · Micro-credentials CoP` : 'Qualification not found · Micro-credentials CoP' },
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = getUser(request);

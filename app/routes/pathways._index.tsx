@@ -4,8 +4,9 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { qualificationsWithCounts } from '~/models/micro-credentials.server';
 import { getUser } from '~/utils/auth.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Stacking pathways · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Stacking pathways · Micro-credentials CoP' }], 'How micro-credentials stack into New Zealand engineering qualifications, and how far each pathway is from the total.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return { qualifications: qualificationsWithCounts(getUser(request)) };

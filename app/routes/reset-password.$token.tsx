@@ -9,10 +9,11 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data?.email ? 'Choose a new password' : 'Reset link not valid'} · Micro-credentials CoP` },
-];
+]);
 
 const DEAD_LINK = 'This reset link has expired or has already been used. Ask for a new one.';
 

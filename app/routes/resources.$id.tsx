@@ -24,11 +24,12 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/time';
 import { ACCEPT_ATTRIBUTE, ACCEPTED_TYPES_TEXT, createUploadSession, fileTypeLabel, formatBytes, readUploadForm, uploadLimitBytes } from '~/utils/uploads.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.resource.title} · Resource library · Micro-credentials CoP` : 'Resource not found · Micro-credentials CoP' },
   ...(data?.resource.summary ? [{ name: 'description', content: data.resource.summary.slice(0, 300) }] : []),
-];
+]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = getUser(request);

@@ -19,10 +19,11 @@ import type { SessionUser } from '~/utils/auth.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit ${data.title} · Resource library · Micro-credentials CoP` : 'Resource not found · Micro-credentials CoP' },
-];
+]);
 
 function editableResource(user: SessionUser, id: string | undefined): ResourceDetail {
   const resource = getResourceDetail(idParam(id), user) ?? notFound('There is no resource at this address.');

@@ -18,11 +18,12 @@ import {
 } from '~/models/resources.server';
 import { getUser } from '~/utils/auth.server';
 import { fileTypeLabel, formatBytes } from '~/utils/uploads.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data?.filters.q ? `“${data.filters.q}” · Resource library · Micro-credentials CoP` : 'Resource library · Micro-credentials CoP' },
   { name: 'description', content: 'Reports, info sheets, presentations and templates shared by the micro-credentials community of practice.' },
-];
+], 'The resource library: guides, templates, evaluations and research on micro-credentials shared by the community, searchable inside the documents.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);

@@ -14,8 +14,9 @@ import { findLookAlikes, type LookAlike } from '~/models/search.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { ACCEPTED_TYPES_TEXT, ACCEPT_ATTRIBUTE, createUploadSession, formatBytes, readUploadForm, uploadLimitBytes } from '~/utils/uploads.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Add a resource · Resource library · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Add a resource · Resource library · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);

@@ -15,10 +15,11 @@ import { search, searchFilterOptions, searchFiltersFromParams } from '~/models/s
 import { getUser } from '~/utils/auth.server';
 import { ORGANISATION_KIND_SHORT } from '~/utils/labels';
 import { QUERY_MAX_LENGTH } from '~/utils/search-labels';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data?.filters.q.trim() ? `“${data.filters.q.trim()}” · Search · Micro-credentials CoP` : 'Search · Micro-credentials CoP' },
-];
+], 'Search workshops, pilots, micro-credentials, resources, discussions, organisations and members of the community.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);

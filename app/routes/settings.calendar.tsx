@@ -10,8 +10,9 @@ import { absoluteUrl } from '~/utils/env.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import type { FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Calendar · Settings · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Calendar · Settings · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);

@@ -12,8 +12,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { formatDate } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Notifications · Settings · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Notifications · Settings · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);

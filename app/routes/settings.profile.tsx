@@ -10,8 +10,9 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { parseForm, type FieldErrors, type FormValues } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Your profile · Settings · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Your profile · Settings · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);

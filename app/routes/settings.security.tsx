@@ -14,8 +14,9 @@ import { PASSWORD_MIN_LENGTH } from '~/utils/password.server';
 import { formatDateTime } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Security · Settings · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Security · Settings · Micro-credentials CoP' }]);
 
 /** The signed-in person and the session this request came with; redirects to sign-in otherwise. */
 function requireSession(request: Request) {

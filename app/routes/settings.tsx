@@ -3,8 +3,9 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { NavLink, Outlet } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { requireUser } from '~/utils/auth.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Settings · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Settings · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireUser(request);

@@ -10,8 +10,9 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { SubmitButton } from '~/components/forms';
 import { unsubscribeByToken, unsubscribeDetails, type UnsubscribeLookup } from '~/models/digests.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Unsubscribe from the digest · Micro-credentials CoP' }, { name: 'robots', content: 'noindex' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Unsubscribe from the digest · Micro-credentials CoP' }, { name: 'robots', content: 'noindex' }]);
 
 type PageData = { state: 'invalid' | 'expired' | 'confirm' | 'already-off' | 'done'; email?: string };
 

@@ -38,11 +38,12 @@ import { markdownToPlainText } from '~/utils/markdown.server';
 import { formatDate, formatDateRange, formatDateTime } from '~/utils/time';
 import { parseForm, type FormValues } from '~/utils/validation.server';
 import { plural } from '~/utils/workshop-text';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.workshop.title} · Workshops · Micro-credentials CoP` : 'Workshop not found · Micro-credentials CoP' },
   ...(data?.workshop.summary ? [{ name: 'description', content: data.workshop.summary }] : []),
-];
+]);
 
 const ATTENDANCE_LABELS = { in_person: 'In person', online: 'Online' } as const;
 
@@ -452,10 +453,13 @@ export default function WorkshopPage() {
                     errors={rsvpErrors?.needs}
                   />
                   <div>
-                    <SubmitButton pendingText="Sending…">{myRsvp ? 'Update my RSVP' : 'Send my RSVP'}</SubmitButton>
+                    <SubmitButton pendingText="Sending…">
+                      {!myRsvp ? 'Send my RSVP' : myRsvp.response === 'not_going' ? 'Change my reply' : 'Update my RSVP'}
+                    </SubmitButton>
                   </div>
                 </Form>
-                {myRsvp ? (
+                {/* After "Can't go" there is nothing to withdraw from (no seat, no place in line): one action, changing the reply. */}
+                {myRsvp && myRsvp.response !== 'not_going' ? (
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value="withdraw" />
                     <FormError errors={errorsFor('withdraw')?._form} />

@@ -22,10 +22,11 @@ import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { toDateTimeLocalValue } from '~/utils/time';
 import type { FieldErrors } from '~/utils/validation.server';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit ${data.workshop.title} · Micro-credentials CoP` : 'Workshop not found · Micro-credentials CoP' },
-];
+]);
 
 /** The form's values for a saved workshop: times as New Zealand wall-clock values for datetime-local inputs. */
 function formValuesOf(workshop: Workshop, audienceIds: number[]): WorkshopFormValues {

@@ -12,10 +12,11 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { toDateInputValue } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
+export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Record of ${data.workshop.title} · Micro-credentials CoP` : 'Workshop not found · Micro-credentials CoP' },
-];
+]);
 
 /** parseRecordForm reads rows 0..49. */
 const MAX_ROWS = 50;

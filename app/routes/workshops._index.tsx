@@ -7,8 +7,9 @@ import { getUser } from '~/utils/auth.server';
 import { pageParam } from '~/utils/http.server';
 import { formatDateRange } from '~/utils/time';
 import { seatsText } from '~/utils/workshop-text';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Workshops · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Workshops · Micro-credentials CoP' }], 'Upcoming and past workshops of the Micro-credentials Community of Practice, in New Zealand time, with seats, waitlists and records of what was decided.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);

@@ -281,6 +281,15 @@ export function formatDate(d: DateInput): string {
   return `${p.day} ${MONTH_LONG[p.month - 1]} ${p.year}`;
 }
 
+/**
+ * "7 December 2026, 9:30 am NZ time": a moment a reader must tell apart from another on the same day (what a digest
+ * covers: two can go out in one day).
+ */
+export function formatSince(d: DateInput): string {
+  const p = getZonedParts(d);
+  return `${p.day} ${MONTH_LONG[p.month - 1]} ${p.year}, ${timeOf(p)} NZ time`;
+}
+
 /** "9:30 am" */
 export function formatTime(d: DateInput): string {
   return timeOf(getZonedParts(d));

@@ -136,6 +136,11 @@ describe('a one-seat workshop from announcement to attendee list', () => {
     await a.getByText('Your RSVP has been withdrawn.').waitFor();
     await expect(rsvpRegion(a).getByText("You're going").count()).resolves.toBe(0);
     await expectPage(a, TITLE);
+    // After "Can't go" the panel offers one clear action: changing the reply (nothing is left to withdraw).
+    await rsvpRegion(a).getByLabel("Can't go", { exact: true }).check();
+    await rsvpRegion(a).getByRole('button', { name: 'Send my RSVP' }).click();
+    await rsvpRegion(a).getByText("You said you can't go.").waitFor();
+    await expect(rsvpRegion(a).getByRole('button').allTextContents()).resolves.toEqual(['Change my reply']);
 
     await b.reload();
     await rsvpRegion(b).getByText("You're going").waitFor();

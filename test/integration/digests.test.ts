@@ -133,6 +133,16 @@ describe('composing a draft', () => {
     expect(getDigest(second)!.sinceAt).toBe(c.now - DAY);
   });
 
+  it('says since when to the minute, New Zealand time, so a second digest on the same day reads differently', () => {
+    const first = createDigest({ id: c.people.coordinator }, c.now);
+    const sentAt = Date.parse('2026-12-06T20:30:00Z'); // 7 December 2026, 9:30 am NZDT
+    sendDigest({ id: c.people.coordinator }, first, sentAt);
+    const second = createDigest({ id: c.people.coordinator }, Date.parse('2026-12-07T03:00:00Z'));
+    const preview = previewFor(second, c.people.ana, Date.parse('2026-12-07T03:00:00Z'))!;
+    expect(preview.text).toContain('since 7 December 2026, 9:30 am NZ time');
+    expect(preview.html).toContain('since 7 December 2026, 9:30 am NZ time');
+  });
+
   it('stores the introduction as sanitised HTML with absolute links, and keeps the markdown', () => {
     const id = createDigest({ id: c.people.coordinator }, c.now);
     const intro = 'Kia ora koutou.\n\nSee the [stacking workshop](/workshops/stacking-workshop).<script>alert(1)</script><img src=x onerror=alert(1)>';

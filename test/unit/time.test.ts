@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatSince,
   TIME_ZONE,
   formatDate,
   formatDateRange,
@@ -45,6 +46,10 @@ describe('formatting', () => {
 
   it('formats a summer (NZDT) date-time', () => {
     expect(formatDateTime(utc('2026-01-14T20:30:00Z'))).toBe('Thu 15 Jan 2026, 9:30 am NZDT');
+  });
+
+  it('says since when with the day, the time and "NZ time"', () => {
+    expect(formatSince(utc('2026-12-06T20:30:00Z'))).toBe('7 December 2026, 9:30 am NZ time');
   });
 
   it('accepts epoch milliseconds as well as Date', () => {

@@ -5,7 +5,7 @@ import type { SessionUser } from '~/utils/auth.server';
 import { env } from '~/utils/env.server';
 import { escapeHtml } from '~/utils/html';
 import { markdownToPlainText, renderMarkdown } from '~/utils/markdown.server';
-import { formatDate } from '~/utils/time';
+import { formatDate, formatSince } from '~/utils/time';
 import { field, type FieldErrors } from '~/utils/validation.server';
 import { recordAudit } from '../audit.server';
 import { DEFAULT_PERIOD_MS, all, get, run, stmt } from './shared.server';
@@ -56,7 +56,7 @@ export function createDigest(actor: Pick<SessionUser, 'id'> | null, now = Date.n
         ).lastInsertRowid,
       );
       insertItems(id, items);
-      recordAudit(tx, { actorId: actor?.id ?? null, action: 'digest.create', targetType: 'digest', targetId: id, summary: `Started a digest with ${plural(items.length, 'item')} since ${formatDate(sinceAt)}` });
+      recordAudit(tx, { actorId: actor?.id ?? null, action: 'digest.create', targetType: 'digest', targetId: id, summary: `Started a digest with ${plural(items.length, 'item')} since ${formatSince(sinceAt)}` });
       return id;
     },
     { behavior: 'immediate' },

@@ -5,7 +5,7 @@ import { createDigestComposer, type DigestEmailContent, type DigestEmailItem } f
 import type { SessionUser } from '~/utils/auth.server';
 import { absoluteUrl, env } from '~/utils/env.server';
 import { queueEmail } from '~/utils/mail.server';
-import { formatDate } from '~/utils/time';
+import { formatDate, formatSince } from '~/utils/time';
 import { listUnsubscribeHeaders, signUnsubscribeToken, unsubscribeUrl } from '~/utils/unsubscribe.server';
 import { recordAudit } from '../audit.server';
 import { type DigestItemView, type DigestRow, digestRow, listDigestItems } from './reading.server';
@@ -16,7 +16,7 @@ import { plural } from './gathering.server';
 
 // Rendering for recipients
 
-export function emailContent(d: Pick<DigestRow, 'subject' | 'introMd' | 'introHtml' | 'sinceAt'>, items: DigestItemView[], periodText = `since ${formatDate(d.sinceAt)}`): DigestEmailContent {
+export function emailContent(d: Pick<DigestRow, 'subject' | 'introMd' | 'introHtml' | 'sinceAt'>, items: DigestItemView[], periodText = `since ${formatSince(d.sinceAt)}`): DigestEmailContent {
   return {
     appUrl: env().APP_URL,
     subject: d.subject,
