@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react';
+import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react';
 import stylesUrl from './styles/app.css?url';
 import { SiteHeader } from './components/site-header';
 import { FlashMessage } from './components/flash-message';
@@ -51,6 +51,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <p>
             Micro-credentials Community of Practice: ITPs, ITOs, professional bodies, NZBED, TEC and NZQA working
             together on micro-credentials in engineering education. Times are shown in New Zealand time.
+          </p>
+          <p>
+            <Link to="/privacy">Privacy</Link>
           </p>
         </footer>
         <ScrollRestoration nonce={nonce} />

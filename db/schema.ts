@@ -79,6 +79,8 @@ export const users = sqliteTable(
     workshopAnnouncements: integer('workshop_announcements', { mode: 'boolean' }).notNull().default(true),
     // Set when mail to this address failed permanently: no more digests until the address changes or is cleared.
     emailBouncedAt: integer('email_bounced_at'),
+    // Set when the account was erased (issue 18): name "Former member", email a placeholder, profile empty.
+    erasedAt: integer('erased_at'),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [
@@ -806,3 +808,67 @@ export const digestItemsSent = sqliteTable(
   },
   (t) => [uniqueIndex('digest_items_sent_unique').on(t.userId, t.itemKey)],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Privacy (issue 18): data exports, erasure requests, retention runs
+
+export const DATA_EXPORT_STATUSES = ['pending', 'ready', 'downloaded', 'failed', 'expired'] as const;
+export type DataExportStatus = (typeof DATA_EXPORT_STATUSES)[number];
+
+// A member's "Download my data": built by the background job, offered by an emailed single-use link.
+export const dataExports = sqliteTable(
+  'data_exports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: DATA_EXPORT_STATUSES }).notNull().default('pending'),
+    // SHA-256 of the emailed link's token; set when the ZIP is ready.
+    tokenHash: text('token_hash'),
+    // File name inside $DATA_DIR/exports (never from user input).
+    fileName: text('file_name'),
+    size: integer('size'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull().default(now),
+    readyAt: integer('ready_at'),
+    expiresAt: integer('expires_at'),
+    downloadedAt: integer('downloaded_at'),
+  },
+  (t) => [
+    index('data_exports_user_idx').on(t.userId),
+    index('data_exports_status_idx').on(t.status),
+    uniqueIndex('data_exports_token_unique').on(t.tokenHash),
+  ],
+);
+
+export const ERASURE_STATUSES = ['pending', 'erased', 'declined'] as const;
+export const ERASURE_SOURCES = ['member', 'written'] as const;
+
+// A request to erase an account: made by the member (confirmed by a coordinator) or by a coordinator acting on a
+// written request. Holds no personal details; files_to_remove lists stored files to delete after the transaction.
+export const erasureRequests = sqliteTable(
+  'erasure_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull().references(() => users.id),
+    source: text('source', { enum: ERASURE_SOURCES }).notNull(),
+    removePosts: integer('remove_posts', { mode: 'boolean' }).notNull().default(false),
+    // The coordinator's reference for a written request (a ticket number), never the person's details.
+    reference: text('reference').notNull().default(''),
+    status: text('status', { enum: ERASURE_STATUSES }).notNull().default('pending'),
+    requestedById: integer('requested_by_id').references(() => users.id),
+    decidedById: integer('decided_by_id').references(() => users.id),
+    createdAt: integer('created_at').notNull().default(now),
+    decidedAt: integer('decided_at'),
+    // JSON array of SHA-256 names still to delete from UPLOAD_DIR; emptied once they are gone.
+    filesToRemove: text('files_to_remove').notNull().default('[]'),
+  },
+  (t) => [index('erasure_requests_status_idx').on(t.status), index('erasure_requests_user_idx').on(t.userId)],
+);
+
+// One row per run of the daily retention job, with what it removed (JSON counts).
+export const retentionRuns = sqliteTable('retention_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+  counts: text('counts').notNull().default('{}'),
+});

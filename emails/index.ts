@@ -7,3 +7,4 @@ export * from './workshop-rsvp';
 export * from './workshop-changed';
 export * from './workshop-reminder';
 export * from './sign-in-method-linked';
+export * from './data-export-ready';

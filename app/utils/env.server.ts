@@ -33,6 +33,11 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_LABEL: z.string().max(60).default('Sign in with single sign-on'),
+  // Retention (issue 18): read by app/models/retention.server.ts and shown on /privacy.
+  RETENTION_MAIL_DAYS: z.coerce.number().positive().default(90),
+  RETENTION_JOIN_REQUEST_DAYS: z.coerce.number().positive().default(90),
+  RETENTION_AUDIT_YEARS: z.coerce.number().positive().default(7),
+  EXPORT_LINK_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
 }).superRefine((e, ctx) => {
   // Tokens and keys must come over TLS; plain http only for a provider on this machine (local testing).
   for (const key of ['OIDC_ISSUER', 'MICROSOFT_AUTHORITY'] as const) {

@@ -11,6 +11,9 @@ const hitStatement = () =>
   );
 let hit: ReturnType<typeof hitStatement> | undefined;
 
+/** The longest window any caller uses (join requests, password resets: an hour); older rows are pruned daily. */
+export const RATE_LIMIT_LONGEST_WINDOW_MS = 60 * 60 * 1000;
+
 export type RateLimitResult = { allowed: boolean; retryAfterSeconds: number };
 
 /** Counts one attempt against `key` and says whether it is within `limit` per `windowMs`. One statement, so no race. */
