@@ -90,7 +90,7 @@ function rows(statement: string, ...params: unknown[]): Record<string, unknown>[
 // table added later (linked identities, passkeys) reaches the export without anyone remembering to add it here.
 const COVERED = new Set([
   'users', 'sessions', 'rsvps', 'posts', 'post_revisions', 'threads', 'thread_reads', 'thread_watches', 'category_watches',
-  'case_study_managers', 'case_study_revisions', 'digest_recipients', 'digest_items_sent', 'data_exports', 'erasure_requests',
+  'case_study_managers', 'case_study_revisions', 'digest_recipients', 'data_exports', 'erasure_requests',
   'password_resets', 'resources', 'resource_versions', 'post_reports', 'audit_log', 'outbox',
 ]);
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { countPendingErasures } from '~/models/erasure.server';
 import { countPendingJoinRequests } from '~/models/join-requests.server';
 import { requireCoordinator } from '~/utils/auth.server';
 import { usesFileTransport } from '~/utils/mail.server';
@@ -12,11 +13,11 @@ export const meta: MetaFunction = () => withDescription([{ title: 'Admin · Micr
 // every admin loader and action calls requireCoordinator itself.
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);
-  return { pendingJoinRequests: countPendingJoinRequests(), showMail: usesFileTransport() };
+  return { pendingJoinRequests: countPendingJoinRequests(), pendingErasures: countPendingErasures(), showMail: usesFileTransport() };
 }
 
 export default function AdminLayout() {
-  const { pendingJoinRequests, showMail } = useLoaderData<typeof loader>();
+  const { pendingJoinRequests, pendingErasures, showMail } = useLoaderData<typeof loader>();
   return (
     <div>
       <h1>Admin</h1>
@@ -52,6 +53,17 @@ export default function AdminLayout() {
           </li>
           <li>
             <NavLink to="/admin/digests">Digests</NavLink>
+          </li>
+          <li>
+            <NavLink to="/admin/erasure">
+              Erasure
+              {pendingErasures > 0 ? (
+                <>
+                  {' '}
+                  <span className="badge badge--warn">{pendingErasures} waiting</span>
+                </>
+              ) : null}
+            </NavLink>
           </li>
           <li>
             <NavLink to="/admin/audit">Audit log</NavLink>

@@ -30,6 +30,9 @@ export default function SettingsLayout() {
           <li>
             <NavLink to="/settings/notifications">Notifications</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/privacy">Privacy</NavLink>
+          </li>
         </ul>
       </nav>
       <Outlet />

@@ -4,6 +4,7 @@
 // Queuing is idempotent (dedupe keys), so a restart or a second process never queues a message twice.
 import { buildPendingExports, onExportRequested } from '~/models/data-export.server';
 import { runDigestJobs } from '~/models/digests.server';
+import { finishErasures } from '~/models/erasure.server';
 import { queueThreadNotifications } from '~/models/discussions.server';
 import { extractPendingTexts } from '~/models/resources.server';
 import { runRetentionIfDue } from '~/models/retention.server';
@@ -44,7 +45,11 @@ export function startBackgroundJobs({ reminderIntervalMs = 60_000 } = {}): Backg
       .finally(() => (building = null));
   };
   onExportRequested(() => setImmediate(buildExports));
-  const retention = () => void runRetentionIfDue().catch((error) => console.error('retention:', error));
+  // Retention, and files of erasures whose process stopped between the commit and the file removal.
+  const retention = () => {
+    void finishErasures().catch((error) => console.error('erasure files:', error));
+    void runRetentionIfDue().catch((error) => console.error('retention:', error));
+  };
   const timers = [
     setInterval(everyMinute, reminderIntervalMs),
     setInterval(extractTexts, 30_000),

@@ -163,6 +163,14 @@ const MATRIX: Row[] = [
   ['GET /admin/digests/99999',                                     LOGIN,    403,      403,      404,      403],
   ['GET /admin/digests/99999/email.html',                          LOGIN,    403,      403,      404,      403],
   ['POST /admin/digests/99999 intent=text',                        LOGIN,    403,      403,      404,      403],
+  // Privacy (issue 18): the privacy page, one's own export and erasure request, the emailed link, coordinators' erasure page
+  ['GET /privacy',                                                 200,      200,      200,      200,      200],
+  ['GET /settings/privacy',                                        LOGIN,    200,      200,      200,      200],
+  ['POST /settings/privacy intent=nothing',                        LOGIN,    400,      400,      400,      400],
+  ['GET /privacy/export/no-such-token',                            LOGIN,    404,      404,      404,      404],
+  ['POST /privacy/export/no-such-token/download',                  LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+  ['GET /admin/erasure',                                           LOGIN,    403,      403,      200,      403],
+  ['POST /admin/erasure intent=nothing',                           LOGIN,    403,      403,      400,      403],
   // The benchmark's framework floor exists only when the benchmark starts the server with PORTAL_BENCH=1.
   ['GET /bench/floor',                                             404,      404,      404,      404,      404],
 ];
