@@ -216,9 +216,9 @@ export function collectPersonalData(userId: number): { sections: Section[]; file
     },
   ];
   const other: Record<string, unknown> = {};
-  for (const table of tablesWithUserId()) {
+  for (const { table, column } of personColumns()) {
     if (COVERED.has(table)) continue;
-    other[table] = rows(`select * from "${table}" where user_id = ?`, userId);
+    other[table] = rows(`select * from "${table}" where "${column}" = ?`, userId);
   }
   sections.push({
     file: 'other-records.json',
@@ -236,14 +236,19 @@ export function collectPersonalData(userId: number): { sections: Section[]; file
   return { sections, files };
 }
 
-/** Tables (not FTS shadow tables or views) with a user_id column: the export and the erasure sweep both use it. */
-export function tablesWithUserId(): string[] {
+/**
+ * Columns that say "this row is about this person" (user_id, or a name ending in _user_id such as a sign-in's
+ * link_user_id), in ordinary tables: the export and the erasure both use it, so a table added later is covered.
+ */
+export function personColumns(): { table: string; column: string }[] {
   const tables = sqlite
     .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '%fts%' and sql not like 'CREATE VIRTUAL%'`)
     .all() as { name: string }[];
-  return tables
-    .map((t) => t.name)
-    .filter((name) => (sqlite.prepare(`select name from pragma_table_info(?)`).all(name) as { name: string }[]).some((c) => c.name === 'user_id'));
+  return tables.flatMap(({ name }) =>
+    (sqlite.prepare(`select name from pragma_table_info(?)`).all(name) as { name: string }[])
+      .filter((c) => c.name === 'user_id' || c.name.endsWith('_user_id'))
+      .map((c) => ({ table: name, column: c.name })),
+  );
 }
 
 function safeName(name: string): string {

@@ -17,7 +17,7 @@ import { env } from '~/utils/env.server';
 import { escapeHtml } from '~/utils/html';
 import { storedFilePath } from '~/utils/uploads.server';
 import { recordAudit } from './audit.server';
-import { exportDir, tablesWithUserId } from './data-export.server';
+import { exportDir, personColumns } from './data-export.server';
 import { promoteFromWaitlist, type Tx } from './rsvps.server';
 
 export const FORMER_MEMBER = 'Former member';
@@ -253,10 +253,11 @@ function eraseInTransaction(tx: Tx, person: Person, { removePosts, now }: { remo
     sqlite.prepare('update posts set body_md = ?, body_html = ?, hidden_at = coalesce(hidden_at, ?) where author_id = ?').run(REMOVED_POST_NOTE, html, now, id);
   }
 
-  // Every other row that is about them alone (sessions, tokens, watches, reads, exports, linked identities, passkeys …).
-  for (const table of tablesWithUserId()) {
+  // Every other row that is about them alone (sessions, tokens, watches, reads, exports, linked sign-in identities,
+  // sign-ins in progress, passkeys …): any table with a user_id (or …_user_id) column.
+  for (const { table, column } of personColumns()) {
     if (KEPT_USER_ROWS.has(table)) continue;
-    sqlite.prepare(`delete from "${table}" where user_id = ?`).run(id);
+    sqlite.prepare(`delete from "${table}" where "${column}" = ?`).run(id);
   }
 
   // The account itself.

@@ -57,6 +57,8 @@ async function seedPerson() {
   personVisitor = signedIn('person', EMAIL); // a session: sign-in history
   coordinatorVisitor = signedIn('coordinator', 'coordinator@demo.example');
   run(`update users set calendar_token = 'secret-calendar-token' where id = ?`, id);
+  // A linked single sign-on identity (issue 16's table).
+  run(`insert into sso_identities (provider, subject, user_id, email) values ('google', 'google-subject-1', ?, ?)`, id, EMAIL);
 
   // RSVPs: a past workshop attended, and a future one with its only seat (someone else waits for it).
   const past = run(`insert into workshops (slug, title, starts_at, ends_at, mode, capacity, status) values ('privacy-past', 'Privacy past workshop', ?, ?, 'online', 10, 'completed')`, NOW - 30 * DAY, NOW - 30 * DAY + 3600_000);
@@ -226,6 +228,7 @@ describe('download my data', () => {
     expect(requests.invitations).toHaveLength(1);
     expect(requests.joinRequests).toHaveLength(1);
     expect(json('other-records.json').digest_items_sent).toHaveLength(1);
+    expect(json('other-records.json').sso_identities).toMatchObject([{ provider: 'google', email: EMAIL }]);
     // The files themselves, and no secrets anywhere.
     expect(entries.get('files/resource-' + ownResource + '-v1-notes.txt')).toBe('Only the person has this file.');
     expect(entries.get('files/resource-' + ownResource + '-v2-shared.txt')).toBe('Two resources hold this file.');
@@ -319,8 +322,12 @@ describe('erasure', () => {
     expect(u).toMatchObject({ name: FORMER_MEMBER, bio: '', job_title: '', interests: '', password_hash: null, calendar_token: null });
     expect(u.erased_at).not.toBeNull();
     // Sessions, tokens, watches, exports: every table with a user_id has no rows for them, except past attendance and the request.
-    for (const t of sqlite.prepare(`select m.name from sqlite_master m where m.type = 'table' and exists (select 1 from pragma_table_info(m.name) where name = 'user_id')`).pluck().all() as string[]) {
-      const n = one(`select count(*) as n from "${t}" where user_id = ?`, person.id).n;
+    const personColumns = sqlite
+      .prepare(`select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table' and (p.name = 'user_id' or p.name like '%\_user\_id' escape '\\')`)
+      .all() as { t: string; c: string }[];
+    expect(personColumns.map((p) => p.t)).toContain('sso_identities');
+    for (const { t, c } of personColumns) {
+      const n = one(`select count(*) as n from "${t}" where "${c}" = ?`, person.id).n;
       if (t === 'rsvps') expect(n).toBe(1);
       else if (t === 'erasure_requests') expect(n).toBeGreaterThanOrEqual(1);
       else expect([t, n]).toEqual([t, 0]);
