@@ -4,6 +4,7 @@ import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { z } from 'zod';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { withDescription } from '~/utils/meta';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { declineErasureRequest, eraseAccount, eraseOnWrittenRequest, listErasureRequests } from '~/models/erasure.server';
 import { requireCoordinator } from '~/utils/auth.server';
@@ -12,7 +13,7 @@ import { readFormData } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm, type FieldErrors } from '~/utils/validation.server';
 
-export const meta: MetaFunction = () => [{ title: 'Erasure · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Erasure · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireCoordinator(request);

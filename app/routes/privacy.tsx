@@ -3,10 +3,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { withDescription } from '~/utils/meta';
 import { lastRetentionRun, retentionSettings } from '~/models/retention.server';
 import { formatDateTime } from '~/utils/time';
 
-export const meta: MetaFunction = () => [{ title: 'Privacy · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Privacy · Micro-credentials CoP' }], 'What the Micro-credentials Community of Practice portal collects about members, why, for how long, who sees it, and how to get a copy or have it erased.');
 
 export async function loader(_: LoaderFunctionArgs) {
   const last = lastRetentionRun();

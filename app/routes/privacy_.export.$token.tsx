@@ -4,12 +4,13 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
 import { Form, Link, useLoaderData, useParams } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { withDescription } from '~/utils/meta';
 import { describeExportLink } from '~/models/data-export.server';
 import { requireUser } from '~/utils/auth.server';
 import { formatDateTime } from '~/utils/time';
 import { formatBytes } from '~/utils/uploads.server';
 
-export const meta: MetaFunction = () => [{ title: 'Download my data · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Download my data · Micro-credentials CoP' }]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = requireUser(request);

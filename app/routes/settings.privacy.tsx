@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { withDescription } from '~/utils/meta';
 import { FormError, SubmitButton } from '~/components/forms';
 import { exportStatus, requestDataExport } from '~/models/data-export.server';
 import { pendingErasureFor, requestErasure, withdrawErasureRequest } from '~/models/erasure.server';
@@ -14,7 +15,7 @@ import { readFormData } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import type { FieldErrors } from '~/utils/validation.server';
 
-export const meta: MetaFunction = () => [{ title: 'Privacy · Settings · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Privacy · Settings · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireUser(request);
