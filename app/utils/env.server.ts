@@ -18,6 +18,7 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
   SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
+  COMPRESSION: z.enum(['on', 'off']).default('on'),
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   // Read by the discussions model (notifyBatchMinutes); listed here so a bad value is reported at start.
   NOTIFY_BATCH_MINUTES: z.coerce.number().positive().default(15),
