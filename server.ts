@@ -21,6 +21,7 @@ const { isAllowedOrigin, isTokenAuthenticatedPath } = await import('./app/utils/
 const { securityHeaders } = await import('./app/utils/security-headers.server');
 // Browsers apply form-action to a form's redirect too: the sign-in buttons' answer goes to the provider's origin.
 const ssoOrigins = (await import('./app/utils/oidc.server')).configuredProviders().map((p) => p.issuer.origin);
+const { prefersLinkedData } = await import('./app/utils/negotiation.server');
 
 if (args.has('--demo')) {
   const { seedIfEmpty, printDemoSignIns } = await import('./db/seed');
@@ -85,6 +86,13 @@ app.use((req: Request, res: Response, next: NextFunction) => {
   // Remix's own data requests (single fetch, `*.data`) carry form bodies too, so the same rule applies.
   if (FORM_TYPES.test(req.get('content-type') ?? '')) return next();
   res.status(415).type('text/plain').send('Send this as a form (application/x-www-form-urlencoded or multipart/form-data).');
+});
+
+// Content negotiation: a register entry asked for as JSON-LD answers with its Open Badges achievement (the .json twin).
+app.get(/^\/micro-credentials\/[1-9][0-9]{0,15}$/, (req: Request, _res: Response, next: NextFunction) => {
+  // The Remix adapter builds its Request from originalUrl, so both are rewritten (an internal rewrite, not a redirect).
+  if (prefersLinkedData((types) => req.accepts(types))) req.url = req.originalUrl = `${req.path}.json`;
+  next();
 });
 
 if (viteDevServer) {

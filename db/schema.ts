@@ -374,6 +374,8 @@ export const workshopActionItems = sqliteTable(
     text: text('text').notNull(),
     ownerOrganisationId: integer('owner_organisation_id').references(() => organisations.id),
     dueDate: integer('due_date'),
+    // Set when the action is done (ticked on the meeting record); null while it is open.
+    doneAt: integer('done_at'),
     position: integer('position').notNull().default(0),
   },
   (t) => [index('workshop_actions_workshop_idx').on(t.workshopId)],
@@ -504,6 +506,9 @@ export const microCredentials = sqliteTable(
     nzqfLevel: integer('nzqf_level'),
     nzqaStatus: text('nzqa_status', { enum: NZQA_STATUSES }).notNull().default('not_applicable'),
     nzqaReference: text('nzqa_reference').notNull().default(''),
+    // Open Badges 3.0 fields: the discipline (free text, e.g. "Civil engineering") and an https image of the badge.
+    fieldOfStudy: text('field_of_study').notNull().default(''),
+    imageUrl: text('image_url').notNull().default(''),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [index('micro_credentials_cs_idx').on(t.caseStudyId), index('micro_credentials_provider_idx').on(t.providerOrganisationId)],
@@ -584,6 +589,17 @@ export const resourceVersions = sqliteTable(
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [uniqueIndex('resource_versions_number_unique').on(t.resourceId, t.versionNumber), index('resource_versions_sha_idx').on(t.sha256)],
+);
+
+// One row per download, so activity reports can count downloads in a period (download_count stays the all-time total).
+export const resourceDownloads = sqliteTable(
+  'resource_downloads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    resourceId: integer('resource_id').notNull().references(() => resources.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('resource_downloads_created_idx').on(t.createdAt), index('resource_downloads_resource_idx').on(t.resourceId)],
 );
 
 export const resourceTags = sqliteTable(

@@ -38,7 +38,7 @@ const QUALIFICATIONS = [
   { code: 'ncea', name: 'National Certificate of Educational Achievement (NCEA)', totalCredits: null, nzqfLevel: 3 },
 ];
 
-type SeedMicroCredential = { name: string; provider: string; credits: number | null; nzqfLevel: number | null; stacking: { qualification: string; credits: number }[] };
+type SeedMicroCredential = { name: string; provider: string; credits: number | null; nzqfLevel: number | null; fieldOfStudy?: string; stacking: { qualification: string; credits: number }[] };
 type SeedCaseStudy = {
   slug: string;
   title: string;
@@ -86,7 +86,7 @@ const CASE_STUDIES: SeedCaseStudy[] = [
       'Udacity worked with Mercedes Benz, BMW, NVIDIA, McLaren Applied Technologies and other global automotive industry leaders to identify the skills they need to support transportation in a digital world. These companies have recognised the Udacity Nanodegree programme as a credential for hiring students ready to join the workforce.\n\n' +
       'The Self-Driving Car Engineer Nanodegree is a micro-credential that has been assessed by NZQA for the purposes of this pilot as equivalent to a **60 credit package of learning at Level 9** (Masters level) on the New Zealand Qualifications Framework (NZQF).',
     tags: ['nzqa pilot', 'automotive'],
-    microCredentials: [{ name: 'Self-Driving Car Engineer Nanodegree', provider: 'Udacity', credits: 60, nzqfLevel: 9, stacking: [] }],
+    microCredentials: [{ name: 'Self-Driving Car Engineer Nanodegree', provider: 'Udacity', credits: 60, nzqfLevel: 9, fieldOfStudy: 'Automotive and autonomous vehicle engineering', stacking: [] }],
   },
   {
     slug: 'otago-polytechnic-edubits',
@@ -136,7 +136,7 @@ const CASE_STUDIES: SeedCaseStudy[] = [
       '— Terry Shubkin, Young Enterprise Chief Excitement Officer\n\n' +
       'The YES certificate contributes **24 credits at Level 3** on the NZQF that can be used toward NCEA.',
     tags: ['nzqa pilot', 'secondary school', 'business', 'ncea'],
-    microCredentials: [{ name: 'YES certificate', provider: 'Young Enterprise', credits: 24, nzqfLevel: 3, stacking: [{ qualification: 'ncea', credits: 24 }] }],
+    microCredentials: [{ name: 'YES certificate', provider: 'Young Enterprise', credits: 24, nzqfLevel: 3, fieldOfStudy: 'Business and enterprise', stacking: [{ qualification: 'ncea', credits: 24 }] }],
   },
   {
     slug: 'bcito-micro-credential-trial',
@@ -259,7 +259,7 @@ export function seedCaseStudies(tx: Tx) {
     for (const tag of cs.tags) tx.insert(caseStudyTags).values({ caseStudyId: id, tag }).run();
 
     for (const mc of cs.microCredentials) {
-      const values = { name: mc.name, providerOrganisationId: orgId(mc.provider), credits: mc.credits, nzqfLevel: mc.nzqfLevel, caseStudyId: id };
+      const values = { name: mc.name, providerOrganisationId: orgId(mc.provider), credits: mc.credits, nzqfLevel: mc.nzqfLevel, fieldOfStudy: mc.fieldOfStudy ?? '', caseStudyId: id };
       const found = tx.select({ id: microCredentials.id }).from(microCredentials).where(and(eq(microCredentials.caseStudyId, id), eq(microCredentials.name, mc.name))).get();
       const mcId = found
         ? (tx.update(microCredentials).set(values).where(eq(microCredentials.id, found.id)).run(), found.id)

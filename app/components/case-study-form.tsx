@@ -77,7 +77,7 @@ function MicroCredentialRows(props: { values: CaseStudyFormValues; errors: Field
         const name = (part: Parameters<typeof microCredentialField>[1]) => microCredentialField(row, part);
         const v = (part: Parameters<typeof microCredentialField>[1]) => single(values, name(part));
         const saved = v('id') !== '';
-        const filled = saved || ['name', 'provider', 'credits', 'level', 'nzqaReference'].some((p) => v(p as 'name').trim());
+        const filled = saved || ['name', 'provider', 'credits', 'level', 'nzqaReference', 'fieldOfStudy', 'imageUrl'].some((p) => v(p as 'name').trim());
         const stacks = stackingRowCount(values, row);
         return (
           <fieldset className="row-fieldset" key={row}>
@@ -92,6 +92,18 @@ function MicroCredentialRows(props: { values: CaseStudyFormValues; errors: Field
             <div className="record-row">
               <SelectField label="NZQA status" name={name('nzqaStatus')} options={options(NZQA_STATUS_LABELS)} defaultValue={v('nzqaStatus') || 'not_applicable'} errors={errors[name('nzqaStatus')]} />
               <TextField label="NZQA reference" name={name('nzqaReference')} maxLength={100} defaultValue={v('nzqaReference')} errors={errors[name('nzqaReference')]} />
+            </div>
+            <div className="record-row">
+              <TextField label="Field of study" name={name('fieldOfStudy')} maxLength={120} defaultValue={v('fieldOfStudy')} errors={errors[name('fieldOfStudy')]} />
+              <TextField
+                label="Badge image address"
+                name={name('imageUrl')}
+                type="url"
+                maxLength={500}
+                placeholder="https://"
+                defaultValue={v('imageUrl')}
+                errors={errors[name('imageUrl')]}
+              />
             </div>
             {Array.from({ length: stacks }, (_, stack) => {
               const q = stackingField(row, stack, 'qualification');

@@ -44,7 +44,7 @@ export const BLANK_MICRO_CREDENTIAL_ROWS = 1;
 export const BLANK_STACKING_ROWS = 1;
 
 export const OUTCOME_PARTS = ['label', 'value', 'unit', 'asOf'] as const;
-export const MICRO_CREDENTIAL_PARTS = ['id', 'name', 'provider', 'credits', 'level', 'nzqaStatus', 'nzqaReference'] as const;
+export const MICRO_CREDENTIAL_PARTS = ['id', 'name', 'provider', 'credits', 'level', 'nzqaStatus', 'nzqaReference', 'fieldOfStudy', 'imageUrl'] as const;
 
 export const outcomeField = (row: number, part: (typeof OUTCOME_PARTS)[number] | 'remove') => `outcome-${row}-${part}`;
 export const microCredentialField = (row: number, part: (typeof MICRO_CREDENTIAL_PARTS)[number] | 'remove') => `mc-${row}-${part}`;
@@ -79,7 +79,7 @@ export function outcomeRowCount(values: CaseStudyFormValues): number {
 
 function microCredentialNames(row: number): string[] {
   // The NZQA status always has a value (a select), so it does not make a row "filled".
-  const names = ['id', 'name', 'provider', 'credits', 'level', 'nzqaReference'].map((p) => microCredentialField(row, p as (typeof MICRO_CREDENTIAL_PARTS)[number]));
+  const names = ['id', 'name', 'provider', 'credits', 'level', 'nzqaReference', 'fieldOfStudy', 'imageUrl'].map((p) => microCredentialField(row, p as (typeof MICRO_CREDENTIAL_PARTS)[number]));
   for (let stack = 0; stack < MAX_STACKING_ROWS; stack++) names.push(stackingField(row, stack, 'qualification'), stackingField(row, stack, 'credits'));
   return names;
 }

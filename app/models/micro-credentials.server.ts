@@ -25,6 +25,10 @@ export type MicroCredentialInput = {
   nzqfLevel: number | null;
   nzqaStatus: NzqaStatus;
   nzqaReference: string;
+  /** Open Badges `fieldOfStudy`; empty or absent when not known. */
+  fieldOfStudy?: string;
+  /** An https address of the badge image; empty or absent when there is none. */
+  imageUrl?: string;
   stacking: StackingRow[];
 };
 
@@ -76,6 +80,8 @@ export function microCredentialProblems(input: MicroCredentialInput, reader: Rea
   }
   if (!NZQA_STATUSES.includes(input.nzqaStatus)) problems.push({ field: 'nzqaStatus', message: 'Choose an NZQA status from the list.' });
   if (input.nzqaReference.length > 100) problems.push({ field: 'nzqaReference', message: 'Keep the NZQA reference under 100 characters.' });
+  if ((input.fieldOfStudy ?? '').length > 120) problems.push({ field: 'fieldOfStudy', message: 'Keep the field of study under 120 characters.' });
+  if (input.imageUrl && !isHttpsUrl(input.imageUrl.trim())) problems.push({ field: 'imageUrl', message: 'Enter the image’s address starting with https://, or leave it empty.' });
   const ids = input.stacking.map((s) => s.qualificationId);
   const known = ids.length ? reader.select({ id: qualifications.id, total: qualifications.totalCredits }).from(qualifications).where(inArray(qualifications.id, ids)).all() : [];
   const totals = new Map(known.map((q) => [q.id, q.total]));
@@ -84,6 +90,16 @@ export function microCredentialProblems(input: MicroCredentialInput, reader: Rea
   });
   for (const problem of stackingProblems(input.credits, input.stacking, totals)) problems.push({ field: `stack-${problem.index}-credits`, message: problem.message });
   return problems;
+}
+
+function isHttpsUrl(value: string): boolean {
+  if (value.length > 500) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -97,6 +113,8 @@ function columns(input: MicroCredentialInput) {
     nzqfLevel: input.nzqfLevel,
     nzqaStatus: input.nzqaStatus,
     nzqaReference: input.nzqaReference.trim(),
+    fieldOfStudy: (input.fieldOfStudy ?? '').trim(),
+    imageUrl: (input.imageUrl ?? '').trim(),
   };
 }
 
@@ -191,6 +209,8 @@ export type MicroCredentialDetail = {
   nzqfLevel: number | null;
   nzqaStatus: NzqaStatus;
   nzqaReference: string;
+  fieldOfStudy: string;
+  imageUrl: string;
   stacking: { qualificationId: number; code: string; name: string; credits: number }[];
 };
 
@@ -234,6 +254,8 @@ const detailColumns = {
   nzqfLevel: microCredentials.nzqfLevel,
   nzqaStatus: microCredentials.nzqaStatus,
   nzqaReference: microCredentials.nzqaReference,
+  fieldOfStudy: microCredentials.fieldOfStudy,
+  imageUrl: microCredentials.imageUrl,
 };
 
 const forCaseStudyQuery = oncePerReader(db as Reader, buildForCaseStudyQuery);
@@ -254,6 +276,8 @@ export function microCredentialsForCaseStudy(caseStudyId: number, reader: Reader
 }
 
 export type MicroCredentialFilters = {
+  /** One entry of the register (its own page); never read from the filter form. */
+  id?: number | null;
   level?: number | null;
   minCredits?: number | null;
   maxCredits?: number | null;
@@ -284,6 +308,7 @@ export type MicroCredentialListItem = MicroCredentialDetail & { caseStudySlug: s
 
 export function listMicroCredentials(viewer: SessionUser | null, filters: MicroCredentialFilters = {}): MicroCredentialListItem[] {
   const conditions: SQL[] = [microCredentialVisibleTo(viewer)];
+  if (filters.id) conditions.push(eq(microCredentials.id, filters.id));
   if (filters.level) conditions.push(eq(microCredentials.nzqfLevel, filters.level));
   if (filters.minCredits !== null && filters.minCredits !== undefined) conditions.push(gte(microCredentials.credits, filters.minCredits));
   if (filters.maxCredits !== null && filters.maxCredits !== undefined) conditions.push(lte(microCredentials.credits, filters.maxCredits));

@@ -39,6 +39,5 @@ export {
   listRsvpsForCoordinator,
   workshopsForOrganisation,
   isWorkshopInAudience,
-  attendeesCsv,
-  csvCell,
+  attendeeRows,
 } from './workshops/reading.server';

@@ -9,7 +9,15 @@ import { listMicroCredentials, microCredentialFilterOptions, parseMicroCredentia
 import { getUser } from '~/utils/auth.server';
 import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credential register · Micro-credentials CoP' }], 'The register of micro-credentials from the community’s pilots: credits, NZQF level and what each stacks into.');
+export const meta: MetaFunction = () =>
+  withDescription(
+    [
+      { title: 'Micro-credential register · Micro-credentials CoP' },
+      { tagName: 'link', rel: 'alternate', type: 'application/ld+json', href: '/micro-credentials.json', title: 'The register as Open Badges 3.0 achievements' },
+      { tagName: 'link', rel: 'alternate', type: 'text/csv', href: '/micro-credentials.csv', title: 'The register as CSV' },
+    ],
+    'The register of micro-credentials from the community’s pilots: credits, NZQF level and what each stacks into.',
+  );
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = getUser(request);
@@ -55,6 +63,12 @@ export default function MicroCredentials() {
         <p className="actions">
           <Link to="/pathways">Stacking pathways</Link>
           <Link to="/case-studies">Case studies</Link>
+          <a href="/micro-credentials.csv" download>
+            Download as CSV
+          </a>
+          <a href="/micro-credentials.json" type="application/ld+json">
+            Open Badges 3.0 (JSON-LD)
+          </a>
         </p>
       </header>
 
@@ -104,7 +118,9 @@ export default function MicroCredentials() {
               <tbody>
                 {microCredentials.map((m) => (
                   <tr key={m.id}>
-                    <th scope="row">{m.name}</th>
+                    <th scope="row">
+                      <Link to={`/micro-credentials/${m.id}`}>{m.name}</Link>
+                    </th>
                     <td>
                       <Link to={`/organisations/${m.provider.slug}`}>{m.provider.name}</Link>
                     </td>

@@ -76,3 +76,10 @@ export function safeRedirectPath(target: FormDataEntryValue | string | null | un
   if (url.origin !== base.origin) return fallback;
   return url.pathname + url.search + url.hash;
 }
+
+/** A JSON-LD document (Open Badges), public and cacheable for a few minutes; the same address may also answer HTML. */
+export function jsonLdResponse(value: unknown): Response {
+  return new Response(JSON.stringify(value, null, 2), {
+    headers: { 'Content-Type': 'application/ld+json; charset=utf-8', 'Cache-Control': 'public, max-age=300', Vary: 'Accept' },
+  });
+}

@@ -17,7 +17,7 @@ import {
   type RsvpInput,
 } from '~/models/rsvps.server';
 import {
-  attendeesCsv,
+  attendeeRows,
   cancelWorkshop,
   completeWorkshop,
   createWorkshop,
@@ -33,6 +33,7 @@ import {
   type WorkshopInput,
 } from '~/models/workshops.server';
 import { generateToken, type SessionUser } from '~/utils/auth.server';
+import { toCsv } from '~/utils/csv.server';
 import type { EmailAttachment } from '~/utils/mail.server';
 import { parseDateTimeLocal } from '~/utils/time';
 
@@ -755,7 +756,7 @@ describe('the attendee CSV', () => {
     rsvp(waiting, w, { response: 'going', attendanceMode: 'online', needs: '-2 seats' }, t + 2000);
     rsvp(unsure, w, { response: 'maybe', needs: '' }, t + 3000);
 
-    const csv = attendeesCsv(w, (ms) => new Date(ms).toISOString());
+    const csv = toCsv(attendeeRows(w, (ms) => new Date(ms).toISOString()));
     expect(csv.startsWith('Name,Email,Organisation,Status,Mode,Needs,RSVP time (NZ),Attended\r\n')).toBe(true);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(readCsv(csv)).toEqual([

@@ -27,7 +27,7 @@ import { organisations, workshops } from '../../db/schema';
 import { seed } from '../../db/seed';
 import { buildSimplePdf } from '../../db/seed-resources';
 import { requestPasswordReset } from '~/models/accounts.server';
-import { listQualifications } from '~/models/micro-credentials.server';
+import { listMicroCredentials, listQualifications } from '~/models/micro-credentials.server';
 import { createWorkshop, type WorkshopInput } from '~/models/workshops.server';
 import { getUser, type SessionUser } from '~/utils/auth.server';
 import { processOutbox } from '~/utils/mail.server';
@@ -108,6 +108,11 @@ const MATRIX: Row[] = [
   ['GET /case-studies/{otherPilot}/edit',                          LOGIN,    403,      403,      200,      403],
   ['POST /case-studies/{otherPilot}/edit title=',                  LOGIN,    403,      403,      400,      403],
   ['GET /micro-credentials',                                       200,      200,      200,      200,      200],
+  ['GET /micro-credentials.json',                                  200,      200,      200,      200,      200],
+  ['GET /micro-credentials.csv',                                   200,      200,      200,      200,      200],
+  ['GET /micro-credentials/{microCredential}',                     200,      200,      200,      200,      200],
+  ['GET /micro-credentials/{microCredential}.json',                200,      200,      200,      200,      200],
+  ['GET /micro-credentials/99999999.json',                         404,      404,      404,      404,      404],
   ['GET /pathways',                                                200,      200,      200,      200,      200],
   ['GET /pathways/{qualification}',                                200,      200,      200,      200,      200],
   // Resource library
@@ -252,6 +257,7 @@ beforeAll(async () => {
   fixtures.ownPilot = 'otago-polytechnic-edubits';
   fixtures.otherPilot = 'bcito-micro-credential-trial';
   fixtures.qualification = listQualifications()[0]!.code;
+  fixtures.microCredential = String(listMicroCredentials(null)[0]!.id);
 
   // The member adds a members-only file through the real upload route.
   const form = new FormData();

@@ -258,6 +258,8 @@ export function parseCaseStudyForm(formData: FormData, ctx: { actor: SessionUser
       nzqfLevel: level === 'invalid' ? null : level,
       nzqaStatus: status ?? 'not_applicable',
       nzqaReference: f('nzqaReference').trim(),
+      fieldOfStudy: f('fieldOfStudy').trim(),
+      imageUrl: f('imageUrl').trim(),
       stacking,
     };
     for (const problem of microCredentialProblems(input)) {
@@ -372,6 +374,8 @@ export function caseStudyFormValues(detail: CaseStudyDetail): CaseStudyFormValue
     values[microCredentialField(row, 'level')] = m.nzqfLevel === null ? '' : String(m.nzqfLevel);
     values[microCredentialField(row, 'nzqaStatus')] = m.nzqaStatus;
     values[microCredentialField(row, 'nzqaReference')] = m.nzqaReference;
+    values[microCredentialField(row, 'fieldOfStudy')] = m.fieldOfStudy;
+    values[microCredentialField(row, 'imageUrl')] = m.imageUrl;
     m.stacking.forEach((s, stack) => {
       values[stackingField(row, stack, 'qualification')] = String(s.qualificationId);
       values[stackingField(row, stack, 'credits')] = String(s.credits);

@@ -5,6 +5,7 @@ import {
   organisations,
   resourceCaseStudies,
   type ResourceKind,
+  resourceDownloads,
   resources,
   resourceTags,
   resourceVersions,
@@ -214,6 +215,8 @@ export function getDownloadTarget(viewer: SessionUser | null, resourceId: number
 /** Counts one download of the resource (and of the version), in one statement each, in one transaction. */
 export function recordDownload(resourceId: number, versionId: number | null): void {
   db.transaction((tx) => {
+    // A dated event per download, so activity reports can count the downloads in a period.
+    tx.insert(resourceDownloads).values({ resourceId }).run();
     tx.update(resources).set({ downloadCount: sql`${resources.downloadCount} + 1` }).where(eq(resources.id, resourceId)).run();
     if (versionId !== null) tx.update(resourceVersions).set({ downloadCount: sql`${resourceVersions.downloadCount} + 1` }).where(eq(resourceVersions.id, versionId)).run();
   });

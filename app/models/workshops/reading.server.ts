@@ -214,16 +214,10 @@ export function isWorkshopInAudience(workshopId: number, audience: Workshop['aud
   return inAudienceQuery().get({ workshopId, organisationId }) !== undefined;
 }
 
-/** CSV for spreadsheets; cells that a spreadsheet would run as a formula are defused with a leading quote. */
-export function attendeesCsv(workshopId: number, format: (ms: number) => string): string {
+/** The attendee list as CSV rows (header first) for a spreadsheet; csvResponse in csv.server.ts writes them safely. */
+export function attendeeRows(workshopId: number, format: (ms: number) => string): string[][] {
   const rows = listRsvpsForCoordinator(workshopId);
   const header = ['Name', 'Email', 'Organisation', 'Status', 'Mode', 'Needs', 'RSVP time (NZ)', 'Attended'];
   const statusOf = (r: (typeof rows)[number]) => (r.seatStatus === 'confirmed' ? 'Going' : r.seatStatus === 'waitlisted' ? 'Waitlisted' : r.response === 'maybe' ? 'Maybe' : "Can't go");
-  const lines = [header, ...rows.map((r) => [r.name, r.email, r.organisationName, statusOf(r), r.attendanceMode === 'online' ? 'Online' : r.attendanceMode === 'in_person' ? 'In person' : '', r.needs, format(r.respondedAt), r.attended === null ? '' : r.attended ? 'Yes' : 'No'])];
-  return lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-export function csvCell(value: string): string {
-  const defused = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(defused) ? `"${defused.replace(/"/g, '""')}"` : defused;
+  return [header, ...rows.map((r) => [r.name, r.email, r.organisationName, statusOf(r), r.attendanceMode === 'online' ? 'Online' : r.attendanceMode === 'in_person' ? 'In person' : '', r.needs, format(r.respondedAt), r.attended === null ? '' : r.attended ? 'Yes' : 'No'])];
 }
