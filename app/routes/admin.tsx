@@ -66,6 +66,12 @@ export default function AdminLayout() {
             </NavLink>
           </li>
           <li>
+            <NavLink to="/admin/reports">Reports</NavLink>
+          </li>
+          <li>
+            <NavLink to="/admin/exports">Exports</NavLink>
+          </li>
+          <li>
             <NavLink to="/admin/audit">Audit log</NavLink>
           </li>
           {showMail ? (

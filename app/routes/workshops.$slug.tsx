@@ -140,6 +140,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             ownerName: a.ownerName,
             ownerSlug: a.ownerSlug,
             due: a.dueDate === null ? null : formatDate(a.dueDate),
+            done: a.doneAt !== null,
           })),
         }
       : null,
@@ -359,7 +360,7 @@ export default function WorkshopPage() {
             <ul className="list-plain">
               {record.actionItems.map((a) => (
                 <li key={a.id}>
-                  {a.text}
+                  {a.done ? <span className="badge">Done</span> : null} {a.text}
                   {a.ownerName || a.due ? (
                     <span className="meta">
                       {a.ownerName ? (

@@ -22,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
 const MAX_ROWS = 50;
 const BLANK_ROWS = 3;
 
-type ActionRow = { text: string; owner: string; due: string };
+type ActionRow = { text: string; owner: string; due: string; done: boolean };
 type RecordValues = { notes: string; attendingOrganisationIds: string[]; decisions: string[]; actions: ActionRow[] };
 
 function workshopFor(slug: string | undefined): Workshop {
@@ -50,7 +50,7 @@ function submittedValues(formData: FormData): RecordValues {
   const actions: ActionRow[] = [];
   for (let i = 0; i < MAX_ROWS; i++) {
     if (formData.has(`decision-${i}`)) decisions.push(text(`decision-${i}`));
-    if (formData.has(`action-${i}-text`)) actions.push({ text: text(`action-${i}-text`), owner: text(`action-${i}-owner`), due: text(`action-${i}-due`) });
+    if (formData.has(`action-${i}-text`)) actions.push({ text: text(`action-${i}-text`), owner: text(`action-${i}-owner`), due: text(`action-${i}-due`), done: formData.get(`action-${i}-done`) !== null });
   }
   return {
     notes: text('notes'),
@@ -76,8 +76,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         text: a.text,
         owner: a.ownerOrganisationId === null ? '' : String(a.ownerOrganisationId),
         due: a.dueDate === null ? '' : toDateInputValue(a.dueDate),
+        done: a.doneAt !== null,
       })),
-      () => ({ text: '', owner: '', due: '' }),
+      () => ({ text: '', owner: '', due: '', done: false }),
     ),
   };
   return {
@@ -152,7 +153,7 @@ export default function WorkshopRecordEditor() {
           </fieldset>
           <fieldset className="fieldset">
             <legend>Action items</legend>
-            <p className="field__hint">Each action can have an owner organisation and a due date. Empty rows are ignored; save to get more rows.</p>
+            <p className="field__hint">Each action can have an owner organisation and a due date; tick it when it is done. Empty rows are ignored; save to get more rows.</p>
             {values.actions.map((row, i) => (
               <div className="record-row" key={`action-${i}`}>
                 <TextField label={`Action ${i + 1}`} name={`action-${i}-text`} maxLength={1000} defaultValue={row.text} errors={errors[`action-${i}-text`]} />
@@ -165,6 +166,10 @@ export default function WorkshopRecordEditor() {
                   errors={errors[`action-${i}-owner`]}
                 />
                 <TextField label={`Due date of action ${i + 1}`} name={`action-${i}-due`} type="date" defaultValue={row.due} errors={errors[`action-${i}-due`]} />
+                <div className="checkbox">
+                  <input type="checkbox" id={`action-${i}-done`} name={`action-${i}-done`} value="1" defaultChecked={row.done} />
+                  <label htmlFor={`action-${i}-done`}>Action {i + 1} is done</label>
+                </div>
               </div>
             ))}
           </fieldset>

@@ -1,8 +1,10 @@
 // The register and the community's work in standard forms, through the production server: content negotiation on a
-// register entry (HTML for browsers, Open Badges JSON-LD when asked), the entry page's alternate link, and axe-core
-// on the register pages.
+// register entry (HTML for browsers, Open Badges JSON-LD when asked), the entry page's alternate link; a coordinator
+// opens the activity report, changes the period, prepares and downloads the PDF and a CSV. axe-core on every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser, type TestBrowser } from '../support/browser';
+import fs from 'node:fs';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { expectNoAxeViolations, launchBrowser, signIn, type TestBrowser } from '../support/browser';
 import { startPortal, type Portal } from '../support/server';
 
 let portal: Portal;
@@ -58,6 +60,51 @@ describe('the register in standard forms', () => {
     await expectNoAxeViolations(page);
     const href = await page.getByRole('link', { name: 'Open Badges 3.0 achievement (JSON-LD)' }).getAttribute('href');
     expect(href).toMatch(/^\/micro-credentials\/\d+\.json$/);
+    await page.close();
+  });
+});
+
+describe('the activity report in the browser', () => {
+  it('lets a coordinator change the period, then download the PDF and a table as CSV', async () => {
+    const page = await browser.newPage({ baseURL: portal.url });
+    await signIn(page, 'coordinator@demo.example', 'stack-the-credentials');
+    await page.goto('/admin');
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Activity report' }).waitFor();
+    await expectNoAxeViolations(page);
+    // Every chart is an image with a name.
+    const charts = page.getByRole('img');
+    expect(await charts.count()).toBeGreaterThanOrEqual(7);
+    await page.getByRole('img', { name: 'Workshop attendance by kind of organisation' }).waitFor();
+
+    // A bad period: the message is on the field, the input kept.
+    await page.getByLabel('From').fill('2026-05-01');
+    await page.getByLabel('To').fill('2026-04-01');
+    await page.getByRole('button', { name: 'Show the report' }).click();
+    await page.getByText('The end date must be on or after the start date.').waitFor();
+    expect(await page.getByLabel('To').getAttribute('aria-invalid')).toBe('true');
+    await expectNoAxeViolations(page);
+
+    await page.getByLabel('From').fill('2025-01-01');
+    await page.getByLabel('To').fill('2025-12-31');
+    await page.getByRole('button', { name: 'Show the report' }).click();
+    await page.getByText('1 January 2025 to 31 December 2025').first().waitFor();
+    expect(new URL(page.url()).search).toBe('?from=2025-01-01&to=2025-12-31');
+
+    await page.getByRole('button', { name: 'Prepare the PDF' }).click();
+    const link = page.getByRole('link', { name: 'Download the PDF' });
+    await link.waitFor(); // the page asks again while the PDF is prepared
+    await expectNoAxeViolations(page);
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(pdfDownload.suggestedFilename()).toBe('activity-2025-01-01-to-2025-12-31.pdf');
+    const pdf = await getDocumentProxy(new Uint8Array(fs.readFileSync((await pdfDownload.path())!)));
+    const { text } = await extractText(pdf, { mergePages: true });
+    expect(text).toContain('1 January 2025 to 31 December 2025');
+
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Workshops and attendance: table as CSV' }).click()]);
+    expect(csvDownload.suggestedFilename()).toBe('workshops-2025-01-01-to-2025-12-31.csv');
+    const csv = fs.readFileSync((await csvDownload.path())!, 'utf8');
+    expect(csv).toContain('Workshops and attendance, 1 January 2025 to 31 December 2025');
     await page.close();
   });
 });

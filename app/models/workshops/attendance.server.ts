@@ -40,7 +40,7 @@ export type RecordInput = {
   notesMd: string;
   attendingOrganisationIds: number[];
   decisions: string[];
-  actionItems: { text: string; ownerOrganisationId: number | null; dueDate: number | null }[];
+  actionItems: { text: string; ownerOrganisationId: number | null; dueDate: number | null; done?: boolean }[];
 };
 
 const MAX_RECORD_ROWS = 50;
@@ -67,7 +67,7 @@ export function parseRecordForm(formData: FormData): { ok: true; data: RecordInp
     const action = text(`action-${i}-text`);
     const owner = text(`action-${i}-owner`);
     const due = text(`action-${i}-due`);
-    if (!action && (owner || due)) add(`action-${i}-text`, 'Describe the action, or clear its owner and due date.');
+    if (!action && (owner || due || formData.get(`action-${i}-done`) !== null)) add(`action-${i}-text`, 'Describe the action, or clear its owner and due date.');
     if (!action) continue;
     if (action.length > 1000) add(`action-${i}-text`, 'Keep each action under 1,000 characters.');
     let dueDate: number | null = null;
@@ -78,7 +78,7 @@ export function parseRecordForm(formData: FormData): { ok: true; data: RecordInp
     }
     const ownerId = owner ? Number(owner) : null;
     if (ownerId !== null && (!Number.isInteger(ownerId) || ownerId <= 0)) add(`action-${i}-owner`, 'Choose an organisation from the list.');
-    actionItems.push({ text: action, ownerOrganisationId: ownerId, dueDate });
+    actionItems.push({ text: action, ownerOrganisationId: ownerId, dueDate, done: formData.get(`action-${i}-done`) !== null });
     actionRows.push(i);
   }
   const attendingOrganisationIds = [...new Set(formData.getAll('attendingOrganisationIds').map(Number))];
@@ -105,8 +105,15 @@ export function saveWorkshopRecord(actor: SessionUser, workshopId: number, input
     for (const organisationId of input.attendingOrganisationIds) tx.insert(workshopAttendingOrganisations).values({ workshopId, organisationId }).run();
     tx.delete(workshopDecisions).where(eq(workshopDecisions.workshopId, workshopId)).run();
     input.decisions.forEach((text, position) => tx.insert(workshopDecisions).values({ workshopId, text, position }).run());
+    // Rows are rewritten on every save: an action still ticked keeps the time it was first marked done.
+    const doneBefore = new Map(
+      tx.select({ text: workshopActionItems.text, doneAt: workshopActionItems.doneAt }).from(workshopActionItems).where(eq(workshopActionItems.workshopId, workshopId)).all().map((a) => [a.text, a.doneAt] as const),
+    );
     tx.delete(workshopActionItems).where(eq(workshopActionItems.workshopId, workshopId)).run();
-    input.actionItems.forEach((a, position) => tx.insert(workshopActionItems).values({ workshopId, ...a, position }).run());
+    const now = Date.now();
+    input.actionItems.forEach(({ done, ...a }, position) =>
+      tx.insert(workshopActionItems).values({ workshopId, ...a, doneAt: done ? (doneBefore.get(a.text) ?? now) : null, position }).run(),
+    );
     recordAudit(tx, { actorId: actor.id, action: 'workshop.record', targetType: 'workshop', targetId: workshopId, summary: `Updated the record: ${input.decisions.length} decisions, ${input.actionItems.length} actions` });
   });
 }
@@ -129,6 +136,7 @@ const recordQueries = once(() => {
         id: workshopActionItems.id,
         text: workshopActionItems.text,
         dueDate: workshopActionItems.dueDate,
+        doneAt: workshopActionItems.doneAt,
         ownerOrganisationId: workshopActionItems.ownerOrganisationId,
         ownerName: organisations.name,
         ownerSlug: organisations.slug,
