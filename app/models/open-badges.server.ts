@@ -9,13 +9,13 @@ import { absoluteUrl } from '~/utils/env.server';
 import { DELIVERY_LABELS, NZQA_STATUS_LABELS, type DeliveryMode } from './case-study-fields';
 import { listMicroCredentials, type MicroCredentialListItem } from './micro-credentials.server';
 
-export const OB3_CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'] as const;
-export const NZQF_FRAMEWORK = 'New Zealand Qualifications and Credentials Framework';
+const OB3_CONTEXT = ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'] as const;
+const NZQF_FRAMEWORK = 'New Zealand Qualifications and Credentials Framework';
 /** NZQA's description of the framework and its levels (the alignment's official description). */
-export const NZQF_URL = 'https://www.nzqa.govt.nz/nzqf/';
+const NZQF_URL = 'https://www.nzqa.govt.nz/nzqf/';
 
-export type Alignment = { type: ['Alignment']; targetName: string; targetUrl: string; targetFramework: string; targetCode?: string; targetType?: string };
-export type Achievement = {
+type Alignment = { type: ['Alignment']; targetName: string; targetUrl: string; targetFramework: string; targetCode?: string; targetType?: string };
+type Achievement = {
   '@context': readonly string[];
   type: ['Achievement'];
   id: string;
@@ -118,7 +118,7 @@ function achievementsFor(items: MicroCredentialListItem[]): Achievement[] {
 }
 
 /** The public register entries, in register order. */
-export function publicRegister(): MicroCredentialListItem[] {
+function publicRegister(): MicroCredentialListItem[] {
   return listMicroCredentials(null);
 }
 

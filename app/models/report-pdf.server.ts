@@ -14,7 +14,7 @@ import { activityReport, type Period, type ReportSection } from './reports.serve
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 const FONTS = { regular: path.join(FONT_DIR, 'DejaVuSans.ttf'), bold: path.join(FONT_DIR, 'DejaVuSans-Bold.ttf') };
 
-export type PdfState =
+type PdfState =
   | { state: 'none' }
   | { state: 'preparing'; percent: number }
   | { state: 'ready'; generatedAt: number; bytes: number }

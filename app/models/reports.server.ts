@@ -69,7 +69,7 @@ export function parsePeriod(params: URLSearchParams, now = Date.now()): PeriodOu
 }
 
 /** "8 December 2025 to 7 December 2026" */
-export function describePeriod(p: Period): string {
+function describePeriod(p: Period): string {
   return `${formatDate(p.from)} to ${formatDate(p.to - 1)}`;
 }
 

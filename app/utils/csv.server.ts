@@ -8,7 +8,7 @@ import { contentDisposition } from './downloads.server';
 export type CsvCell = string | number | boolean | null | undefined;
 
 /** A cell as text, defused when a spreadsheet would read it as a formula. Numbers stay numbers (a -3 is data). */
-export function csvCell(value: CsvCell): string {
+function csvCell(value: CsvCell): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
