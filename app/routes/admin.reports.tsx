@@ -14,8 +14,9 @@ import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { readFormData } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
+import { withDescription } from '~/utils/meta';
 
-export const meta: MetaFunction = () => [{ title: 'Activity report · Admin · Micro-credentials CoP' }];
+export const meta: MetaFunction = () => withDescription([{ title: 'Activity report · Admin · Micro-credentials CoP' }]);
 
 const query = (p: Period) => `from=${p.fromDate}&to=${p.toDate}`;
 

@@ -8,16 +8,17 @@ import { listMicroCredentials } from '~/models/micro-credentials.server';
 import { publicAchievement, registerEntryPath } from '~/models/open-badges.server';
 import { getUser } from '~/utils/auth.server';
 import { idParam, notFound } from '~/utils/http.server';
+import { withDescription } from '~/utils/meta';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? [
+    ? withDescription([
         { title: `${data.name} · Micro-credential register · Micro-credentials CoP` },
         ...(data.achievementUrl
           ? [{ tagName: 'link', rel: 'alternate', type: 'application/ld+json', href: data.achievementUrl, title: `${data.name} as an Open Badges 3.0 achievement` }]
           : []),
-      ]
-    : [{ title: 'Micro-credential not found · Micro-credentials CoP' }];
+      ], data.description ?? undefined)
+    : withDescription([{ title: 'Micro-credential not found · Micro-credentials CoP' }]);
 
 // The same address answers HTML or JSON-LD by the Accept header.
 export const headers: HeadersFunction = () => ({ Vary: 'Accept' });

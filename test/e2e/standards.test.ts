@@ -107,4 +107,22 @@ describe('the activity report in the browser', () => {
     expect(csv).toContain('Workshops and attendance, 1 January 2025 to 31 December 2025');
     await page.close();
   });
+
+  it('works without JavaScript: the period form, the charts and their tables, preparing the PDF and checking again', async () => {
+    const page = await browser.newPage({ baseURL: portal.url, javaScriptEnabled: false });
+    await signIn(page, 'coordinator@demo.example', 'stack-the-credentials');
+    await page.goto('/admin/reports');
+    await page.getByLabel('From').fill('2024-01-01');
+    await page.getByLabel('To').fill('2024-12-31');
+    await page.getByRole('button', { name: 'Show the report' }).click();
+    await page.getByText('1 January 2024 to 31 December 2024').first().waitFor();
+    await page.getByRole('img', { name: 'Discussion posts by month' }).waitFor();
+    await page.getByRole('table', { name: 'Discussion posts by month: the figures' }).waitFor();
+    await page.getByRole('button', { name: 'Prepare the PDF' }).click();
+    // Without JavaScript the page does not ask again by itself: the person follows "Check again" (or it is ready).
+    const download = page.getByRole('link', { name: 'Download the PDF' });
+    while (!(await download.isVisible())) await page.getByRole('link', { name: 'Check again' }).click();
+    await expectNoAxeViolations(page);
+    await page.close();
+  });
 });
