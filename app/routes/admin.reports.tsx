@@ -88,7 +88,7 @@ export default function Reports() {
               </p>
             ) : pdf?.state === 'preparing' ? (
               <p role="status">
-                The PDF is being prepared ({pdf.percent}% done). <Link to={`/admin/reports?${query}#pdf`}>Check again</Link>
+                The PDF is being prepared ({pdf.percent}% done). <a href={`/admin/reports?${query}`}>Check again</a>
               </p>
             ) : pdf?.state === 'failed' ? (
               <p role="alert">The PDF could not be prepared ({pdf.error}). Try again.</p>
