@@ -1,5 +1,6 @@
-import { PassThrough } from 'node:stream';
+import { Transform } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { StringDecoder } from 'node:string_decoder';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
@@ -13,6 +14,40 @@ export const streamTimeout = 5_000;
  * nothing arrives later this way; and one buffer is compressed in one pass, where a stream cost one zlib call per
  * 2 KB chunk React flushed (issue 21: the 130 KB thread page 19.5 → 15.1 ms of CPU; see docs/decisions/014).
  */
+const CLOSING = '</body></html>';
+
+/**
+ * React closes the document (`</body></html>`) when its shell is done, and Remix's data scripts come after that,
+ * past `</html>`. Browsers cope, but the HTML standard has nothing after `</html>` (the W3C checker stops there).
+ * This holds the closing tags back until the end, so the scripts land inside <body>.
+ */
+function closeDocumentLast(): Transform {
+  const decoder = new StringDecoder('utf8');
+  let pending = ''; // the end of what came so far, which may be the start of CLOSING split across chunks
+  let held = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let text = pending + decoder.write(chunk);
+      pending = '';
+      if (!held) {
+        const at = text.indexOf(CLOSING);
+        if (at !== -1) {
+          held = true;
+          text = text.slice(0, at) + text.slice(at + CLOSING.length);
+        } else {
+          const cut = Math.max(0, text.length - (CLOSING.length - 1));
+          pending = text.slice(cut);
+          text = text.slice(0, cut);
+        }
+      }
+      done(null, text);
+    },
+    flush(done) {
+      done(null, pending + decoder.end() + (held ? CLOSING : ''));
+    },
+  });
+}
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -33,7 +68,7 @@ export default function handleRequest(
           shellRendered = true;
         },
         onAllReady() {
-          const body = new PassThrough();
+          const body = closeDocumentLast();
           pipe(body);
           buffer(body).then((html) => {
             clearTimeout(timer);

@@ -111,7 +111,7 @@ export default function AdminInvitations() {
               </>
             }
           />
-          <SelectField label="Role" name="role" required options={ROLE_SELECT} defaultValue={invite?.values.role ?? 'member'} errors={invite?.errors.role} />
+          <SelectField label="Role" name="role" options={ROLE_SELECT} defaultValue={invite?.values.role ?? 'member'} errors={invite?.errors.role} />
           <SubmitButton pendingText="Sending…">Send invitation</SubmitButton>
         </Form>
       </section>
