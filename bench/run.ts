@@ -3,7 +3,9 @@
 //   npm run bench -- --smoke      1% of the community, 1 s per measurement (CI: keeps the script working, asserts no speed)
 // Options: --regenerate (make the database again), --no-build (use the existing build/), --duration <s>,
 //          --pages home,thread,... (only these), --profile (server under `node --cpu-prof`; prints the hottest functions),
-//          --cpu-only (only the CPU-per-request table), --repeats <n> (rounds of the CPU measurement).
+//          --cpu-only (only the CPU-per-request table), --repeats <n> (rounds of the CPU measurement),
+//          --lighthouse (also Lighthouse, mobile, on five pages: `npm install --no-save lighthouse@12` first; Chromium
+//          from CHROME_PATH, default /usr/bin/chromium).
 //
 // 1. Generates the community into bench/data/ (bench/generate.ts), or reuses one made by the same generator version
 //    and the same migrations. 2. Builds (`npm run build`). 3. Starts the production server against it (NODE_ENV=
@@ -42,6 +44,7 @@ const { values: opts } = parseArgs({
     pages: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'cpu-only': { type: 'boolean', default: false },
+    lighthouse: { type: 'boolean', default: false },
     repeats: { type: 'string' },
   },
 });
@@ -280,13 +283,21 @@ async function main() {
   } else {
     log('\nServer CPU time per request: not measured (needs Linux /proc).');
   }
+  let lighthouse: LighthouseResult[] = [];
+  if (opts.lighthouse) {
+    log('\nLighthouse (mobile, simulated throttling), signed in...');
+    lighthouse = await runLighthouse(
+      pages.filter((p) => ['home', 'workshop', 'thread', 'search', 'resources'].includes(p.key) && !p.skipped),
+      sessionCookie,
+    );
+  }
   if (cpuOnly) {
     await stopChild(reference);
     await stopChild(server);
     fs.closeSync(serverLog);
     if (opts.profile) printProfile(summariseProfiles(profileDir));
     const file = path.join(dataDir, 'results-cpu.json');
-    fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), smoke, loadAverage: [round(loadAtStart, 2), round(os.loadavg()[0]!, 2)], cpu }, null, 2) + '\n');
+    fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), smoke, loadAverage: [round(loadAtStart, 2), round(os.loadavg()[0]!, 2)], cpu, lighthouse }, null, 2) + '\n');
     log(`\nWrote ${path.relative(ROOT, file)} (--cpu-only: no load, flood or in-process measurements).`);
     return;
   }
@@ -408,6 +419,7 @@ async function main() {
     community: { generatedAt: meta.generatedAt, generatorVersion: meta.generatorVersion, generationSeconds: meta.seconds, counts: meta.counts },
     pages: pageResults,
     cpu,
+    lighthouse,
     search,
     digest,
     rsvps,
@@ -487,6 +499,45 @@ function cpuTable(rows: CpuResult[]): string {
     `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
     ...cells.map(line),
   ].join('\n');
+}
+
+type LighthouseResult = { key: PageKey; label: string; performance: number; seo: number; accessibility: number; tbtMs: number; lcpMs: number; failedSeo: string[] };
+
+/**
+ * Lighthouse 12 (its CLI, if installed) against each page as a signed-in member, mobile preset: the scores and the
+ * numbers behind the performance one. Not part of CI: it needs Chromium and takes a minute.
+ */
+async function runLighthouse(pages: Page[], sessionCookie: string): Promise<LighthouseResult[]> {
+  const cli = path.join(ROOT, 'node_modules/.bin/lighthouse');
+  if (!fs.existsSync(cli)) {
+    log('  not installed: `npm install --no-save lighthouse@12`, then run again.');
+    return [];
+  }
+  const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const results: LighthouseResult[] = [];
+  for (const page of pages) {
+    const out = path.join(dataDir, `lighthouse-${page.key}.json`);
+    await run(cli, [page.url!, '--quiet', '--output=json', `--output-path=${out}`, '--only-categories=performance,seo,accessibility',
+      `--extra-headers=${JSON.stringify({ Cookie: sessionCookie })}`, '--chrome-flags=--headless=new --no-sandbox'], { env: { ...process.env, CHROME_PATH: chrome }, quiet: true });
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      categories: Record<string, { score: number; auditRefs: { id: string; weight: number }[] }>;
+      audits: Record<string, { score: number | null; numericValue?: number }>;
+    };
+    const score = (c: string) => Math.round((report.categories[c]?.score ?? 0) * 100);
+    const result: LighthouseResult = {
+      key: page.key,
+      label: page.label,
+      performance: score('performance'),
+      seo: score('seo'),
+      accessibility: score('accessibility'),
+      tbtMs: Math.round(report.audits['total-blocking-time']?.numericValue ?? NaN),
+      lcpMs: Math.round(report.audits['largest-contentful-paint']?.numericValue ?? NaN),
+      failedSeo: (report.categories.seo?.auditRefs ?? []).filter((a) => a.weight > 0 && report.audits[a.id]?.score === 0).map((a) => a.id),
+    };
+    results.push(result);
+    log(`  ${page.label.padEnd(52)} performance ${result.performance}, SEO ${result.seo}, accessibility ${result.accessibility}; TBT ${result.tbtMs} ms, LCP ${result.lcpMs} ms${result.failedSeo.length ? `; SEO failed: ${result.failedSeo.join(', ')}` : ''}`);
+  }
+  return results;
 }
 
 function printProfile(profile: ProfileSummary[]) {
