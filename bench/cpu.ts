@@ -11,7 +11,7 @@ const CLOCK_TICKS = 100;
 export const cpuMeasurable = () => fs.existsSync('/proc/self/stat');
 
 /** The process's user + system CPU time so far, in milliseconds (10 ms resolution). */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -34,7 +34,7 @@ function get(url: string, headers: Record<string, string>): Promise<{ status: nu
   });
 }
 
-export type CpuSample = { requests: number; cpuMsPerRequest: number; latencies: number[] };
+type CpuSample = { requests: number; cpuMsPerRequest: number; latencies: number[] };
 
 /** `requests` sequential GETs of `url`; the server's CPU time divided by the count, and each response's latency. */
 export async function sampleCpu(pid: number, url: string, headers: Record<string, string>, requests: number): Promise<CpuSample> {
