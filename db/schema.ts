@@ -386,7 +386,7 @@ export const workshopActionItems = sqliteTable(
 
 export const CASE_STUDY_STATUSES = ['proposed', 'running', 'completed', 'evaluated'] as const;
 export type CaseStudyStatus = (typeof CASE_STUDY_STATUSES)[number];
-export const VISIBILITIES = ['public', 'members'] as const;
+export const VISIBILITIES = ['public', 'members', 'agencies'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
 export const caseStudies = sqliteTable(

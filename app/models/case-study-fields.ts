@@ -23,6 +23,7 @@ export const DELIVERY_LABELS: Record<DeliveryMode, string> = {
 export const VISIBILITY_LABELS: Record<Visibility, string> = {
   public: 'Public: anyone can read it',
   members: 'Members only: signed-in members of the community',
+  agencies: 'Agencies only: members of NZBED, TEC and NZQA, coordinators, and the lead organisation',
 };
 
 export const NZQA_STATUS_LABELS = {

@@ -3,12 +3,13 @@
 // micro-credentials stack into. A cell counts the pilots, micro-credentials and resources behind it; an empty cell is
 // a gap, and a topic nobody covers is a gap for the whole community. Built only from what the viewer may see:
 // published pilots (members-only ones for members), their micro-credentials, and resources.
+import { audienceSql } from './audience.server';
 import { sqlite } from '../../db/client.server';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
 import { ORGANISATION_KIND_LABELS } from '~/utils/labels';
 
-type Viewer = Pick<SessionUser, 'id'> | null;
+type Viewer = Pick<SessionUser, 'id' | 'role' | 'organisationId'> | null;
 
 /** The most used tags become columns. */
 export const MAP_TAG_COLUMNS = 12;
@@ -41,8 +42,8 @@ export function parseTopic(key: string): { kind: TopicKind; value: string } | nu
 
 // What the viewer may see, as SQL over the base tables.
 const visiblePilot = (alias: string, viewer: Viewer) =>
-  `${alias}.published_at IS NOT NULL${viewer ? '' : ` AND ${alias}.visibility = 'public'`}`;
-const visibleResource = (alias: string, viewer: Viewer) => (viewer ? '1 = 1' : `${alias}.visibility = 'public'`);
+  `${alias}.published_at IS NOT NULL AND ${audienceSql(viewer, `${alias}.visibility`, `${alias}.lead_organisation_id`)}`;
+const visibleResource = (alias: string, viewer: Viewer) => audienceSql(viewer, `${alias}.visibility`, `${alias}.organisation_id`);
 const visibleCredential = (alias: string, viewer: Viewer) =>
   `(${alias}.case_study_id IS NULL OR EXISTS (SELECT 1 FROM case_studies vc WHERE vc.id = ${alias}.case_study_id AND ${visiblePilot('vc', viewer)}))`;
 

@@ -1,6 +1,7 @@
 // The micro-credential register: what each pilot awards (credits, NZQF level, NZQA status) and which qualifications
 // it stacks into. Micro-credentials are shown wherever their pilot is visible (a draft pilot's are not shown at all).
 // The stacking arithmetic itself is in ./stacking.ts.
+import { audienceSql } from './audience.server';
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { db } from '../../db/client.server';
 import { NZQA_STATUSES, caseStudies, microCredentialStacking, microCredentials, organisations, qualifications } from '../../db/schema';
@@ -33,13 +34,11 @@ export type MicroCredentialInput = {
 };
 
 /**
- * The SQL condition "this case study is published and the viewer may see it": public to everyone, members-only to
- * anyone signed in. Drafts never pass (their editors reach them through getCaseStudyBySlug, not through lists).
+ * The SQL condition "this case study is published and the viewer may see it": its audience tier
+ * (app/models/audience.server.ts) reaches the viewer. Drafts never pass (their editors reach them through getCaseStudyBySlug, not through lists).
  */
 export function publishedCaseStudyVisibleTo(viewer: SessionUser | null): SQL {
-  return viewer
-    ? (isNotNull(caseStudies.publishedAt) as SQL)
-    : (and(isNotNull(caseStudies.publishedAt), eq(caseStudies.visibility, 'public')) as SQL);
+  return and(isNotNull(caseStudies.publishedAt), sql.raw(audienceSql(viewer, '"case_studies"."visibility"', '"case_studies"."lead_organisation_id"'))) as SQL;
 }
 
 /** Micro-credentials whose pilot the viewer can see, or that belong to no pilot. */

@@ -8,9 +8,10 @@
 //
 // What people type never reaches MATCH as syntax (~/utils/fts-query), and every query is bounded: at most 200
 // characters and 12 terms, no one-letter prefixes, LIMIT on every statement, snippets computed for one page only.
+import { audienceSql } from './audience.server';
 import { sqlite } from '../../db/client.server';
 import { rebuildSearchIndex as rebuildIndexOn } from '../../db/search-index';
-import { ORGANISATION_KINDS, type OrganisationKind } from '../../db/schema';
+import { ORGANISATION_KINDS, type OrganisationKind, type Visibility } from '../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
 import { ftsTerms } from '~/utils/fts-query';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '~/utils/search-highlight';
@@ -27,7 +28,7 @@ export const MAX_SEARCH_PAGE = 50;
 export { QUERY_MAX_LENGTH };
 export const QUERY_MAX_TERMS = 12;
 
-type Viewer = Pick<SessionUser, 'id' | 'role'> | null;
+type Viewer = Pick<SessionUser, 'id' | 'role' | 'organisationId'> | null;
 type Params = Record<string, string | number | null>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -69,13 +70,15 @@ function restrict(base: string, viewer: Viewer, required: string[] = []): string
 export function visibleDocCondition(viewer: Viewer, params: Params): string {
   if (!viewer) return `(d.visibility = 'public' AND d.state = 'live')`;
   if (viewer.role === 'coordinator') return `(d.state IN ('live', 'draft', 'hidden'))`;
+  // Agencies-only documents: for agency members and the owning organisation (app/models/audience.server.ts).
+  const audience = audienceSql(viewer, 'd.visibility', 'd.organisation_id');
   if (viewer.role === 'project_manager') {
     params.viewerId = viewer.id;
-    return `(d.state = 'live' OR (d.state = 'draft' AND d.kind IN ('case_study', 'micro_credential') AND EXISTS (
+    return `${audience} AND (d.state = 'live' OR (d.state = 'draft' AND d.kind IN ('case_study', 'micro_credential') AND EXISTS (
       SELECT 1 FROM case_study_managers m
       WHERE m.case_study_id = CASE d.kind WHEN 'case_study' THEN d.item_id ELSE d.parent_id END AND m.user_id = @viewerId)))`;
   }
-  return `(d.state = 'live')`;
+  return `${audience} AND (d.state = 'live')`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -152,6 +155,7 @@ export type SearchHit = {
   organisation: { id: number; name: string; slug: string; kind: OrganisationKind } | null;
   year: number | null;
   membersOnly: boolean;
+  agenciesOnly: boolean;
   state: 'live' | 'draft' | 'hidden';
 };
 
@@ -171,7 +175,7 @@ type DocRow = {
   title: string;
   url: string;
   year: number | null;
-  visibility: 'public' | 'members';
+  visibility: Visibility;
   state: 'live' | 'draft' | 'hidden';
   organisationId: number | null;
 };
@@ -405,6 +409,7 @@ function describeHits(rows: DocRow[], texts: Map<number, { title: string; snippe
       organisation: r.organisationId !== null ? (organisations.get(r.organisationId) ?? null) : null,
       year: r.year,
       membersOnly: r.visibility === 'members',
+      agenciesOnly: r.visibility === 'agencies',
       state: r.state,
     };
   });
@@ -452,6 +457,7 @@ export type LookAlike = {
   score: number;
   draft: boolean;
   membersOnly: boolean;
+  agenciesOnly: boolean;
 };
 
 export type LookAlikeInput = {
@@ -544,6 +550,7 @@ export function findLookAlikes(input: LookAlikeInput, viewer: Viewer, { limit = 
         score: Math.round(score * 100) / 100,
         draft: c.state === 'draft',
         membersOnly: c.visibility === 'members',
+        agenciesOnly: c.visibility === 'agencies',
       };
     })
     .filter((r) => r.score >= RADAR_MIN_SCORE)

@@ -31,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canEdit: found.canEdit,
     draft: cs.publishedAt === null,
     membersOnly: cs.visibility === 'members',
+    agenciesOnly: cs.visibility === 'agencies',
     publishedOn: cs.publishedAt === null ? null : formatDate(cs.publishedAt),
     updatedOn: revisions.length > 1 ? formatDate(revisions[0].createdAt) : null,
     revisionCount: revisions.length,
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function CaseStudyPage() {
-  const { slug, caseStudy, canEdit, draft, membersOnly, publishedOn, updatedOn, revisionCount, resources, signedIn, discussion } = useLoaderData<typeof loader>();
+  const { slug, caseStudy, canEdit, draft, membersOnly, agenciesOnly, publishedOn, updatedOn, revisionCount, resources, signedIn, discussion } = useLoaderData<typeof loader>();
   return (
     <article className="stack">
       <header>
@@ -57,6 +58,12 @@ export default function CaseStudyPage() {
             <>
               {' '}
               <span className="badge">Members only</span>
+            </>
+          ) : null}
+          {agenciesOnly ? (
+            <>
+              {' '}
+              <span className="badge badge--warn">Agencies only</span>
             </>
           ) : null}
         </p>

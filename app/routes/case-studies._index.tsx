@@ -28,6 +28,7 @@ function item(cs: CaseStudyListItem) {
     title: cs.title,
     statusLabel: CASE_STUDY_STATUS_LABELS[cs.status],
     membersOnly: cs.visibility === 'members',
+    agenciesOnly: cs.visibility === 'agencies',
     lead: { name: cs.leadOrganisationName, slug: cs.leadOrganisationSlug },
     funder: cs.funder,
     dates: formatDates(cs.startsOn, cs.endsOn),
@@ -79,6 +80,7 @@ function CaseStudyList({ items }: { items: Item[] }) {
             {cs.funder ? ` · Funder: ${cs.funder}` : ''}
             {cs.dates ? ` · ${cs.dates}` : ''}
             {cs.membersOnly ? ' · Members only' : ''}
+            {cs.agenciesOnly ? ' · Agencies only' : ''}
           </p>
           {cs.summary ? <p>{cs.summary}</p> : null}
           {cs.microCredentialCount ? (

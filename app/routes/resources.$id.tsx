@@ -48,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       summary: r.summary,
       licence: r.licence,
       membersOnly: r.visibility === 'members',
+      agenciesOnly: r.visibility === 'agencies',
       published: formatPublished(r.publishedOn),
       reviewBy: r.reviewBy !== null ? formatDate(r.reviewBy) : null,
       overdue: r.reviewBy !== null && r.reviewBy < now,
@@ -136,6 +137,12 @@ export default function ResourcePage() {
       <header>
         <p className="meta">
           <Link to="/resources">Resource library</Link> · <span className="badge">{r.kindLabel}</span>
+          {r.agenciesOnly ? (
+            <>
+              {' '}
+              <span className="badge badge--warn">Agencies only</span>
+            </>
+          ) : null}
           {r.membersOnly ? (
             <>
               {' '}
@@ -190,7 +197,7 @@ export default function ResourcePage() {
           <dt>Licence</dt>
           <dd>{r.licence || <span className="muted">Not stated</span>}</dd>
           <dt>Who can see it</dt>
-          <dd>{r.membersOnly ? 'Members only' : 'Anyone'}</dd>
+          <dd>{r.agenciesOnly ? 'Agencies (NZBED, TEC, NZQA), coordinators and the owning organisation' : r.membersOnly ? 'Members only' : 'Anyone'}</dd>
           {r.reviewBy ? (
             <>
               <dt>Review by</dt>

@@ -61,6 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       authors: r.authors,
       summary: r.summary,
       membersOnly: r.visibility === 'members',
+      agenciesOnly: r.visibility === 'agencies',
       overdue: viewer !== null && r.reviewBy !== null && r.reviewBy < now,
       published: formatPublished(r.publishedOn),
       organisationName: r.organisationName,
@@ -129,6 +130,7 @@ export default function ResourceLibrary() {
                 options={[
                   { value: 'public', label: 'Public' },
                   { value: 'members', label: 'Members only' },
+                  { value: 'agencies', label: 'Agencies only' },
                 ]}
                 placeholder="Any"
               />
@@ -173,6 +175,12 @@ export default function ResourceLibrary() {
                 </h3>
                 <p className="meta">
                   <span className="badge">{r.kindLabel}</span>
+                  {r.agenciesOnly ? (
+                    <>
+                      {' '}
+                      <span className="badge badge--warn">Agencies only</span>
+                    </>
+                  ) : null}
                   {r.membersOnly ? (
                     <>
                       {' '}

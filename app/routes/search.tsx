@@ -49,6 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organisation: h.organisation ? { name: h.organisation.name, slug: h.organisation.slug, kindLabel: ORGANISATION_KIND_SHORT[h.organisation.kind] } : null,
       year: h.year,
       membersOnly: h.membersOnly,
+      agenciesOnly: h.agenciesOnly,
       state: h.state,
     })),
     options: searchFilterOptions(viewer),
@@ -183,6 +184,12 @@ export default function Search() {
                     <>
                       {' '}
                       <span className="badge badge--bad">Hidden by a coordinator</span>
+                    </>
+                  ) : null}
+                  {h.agenciesOnly ? (
+                    <>
+                      {' '}
+                      <span className="badge badge--warn">Agencies only</span>
                     </>
                   ) : null}
                   {h.membersOnly ? (

@@ -351,3 +351,65 @@ describe('access matrix', () => {
     expect(missing).toEqual([]);
   });
 });
+
+// Audience tiers (issue 18): each tier × each kind of person on every kind of tiered content (case studies and
+// resources), on the page, the download, the list and search. The agencies-only items belong to BCITO, the member's
+// organisation. Columns: visitor, member (BCITO: the owning organisation), agency (Bill Sole, NZBED), other (Terry
+// Shubkin, Young Enterprise), coordinator.
+describe('audience tiers', () => {
+  const TIERS = ['public', 'members', 'agencies'] as const;
+  const WHO = ['visitor', 'member', 'agency', 'other', 'coordinator'] as const;
+  type Who = (typeof WHO)[number];
+  const emails: Record<Exclude<Who, 'visitor'>, string> = {
+    member: 'member@demo.example',
+    agency: 'bill.sole@demo.example',
+    other: 'terry.shubkin@demo.example',
+    coordinator: 'coordinator@demo.example',
+  };
+  // Who each tier reaches.
+  const REACHES: Record<(typeof TIERS)[number], Who[]> = {
+    public: ['visitor', 'member', 'agency', 'other', 'coordinator'],
+    members: ['member', 'agency', 'other', 'coordinator'],
+    agencies: ['member', 'agency', 'coordinator'],
+  };
+  const items: Record<string, { slug: string; resourceId: number; word: string }> = {};
+  const who = (w: Who): Visitor => (w === 'visitor' ? VISITOR : signedIn(w, emails[w]));
+
+  beforeAll(async () => {
+    const { sqlite } = await import('../../db/client.server');
+    const bcito = sqlite.prepare(`select organisation_id from users where email = 'member@demo.example'`).pluck().get() as number;
+    for (const tier of TIERS) {
+      const word = `tierword${tier}`;
+      const slug = `tier-${tier}-pilot`;
+      sqlite
+        .prepare(`insert into case_studies (slug, title, lead_organisation_id, visibility, published_at, problem) values (?, ?, ?, ?, ?, ?)`)
+        .run(slug, `Tier ${tier} pilot ${word}`, bcito, tier, Date.now(), `About ${word}`);
+      const resourceId = Number(
+        sqlite
+          .prepare(`insert into resources (title, kind, organisation_id, visibility, external_url, summary) values (?, 'report', ?, ?, 'https://example.org/report', ?)`)
+          .run(`Tier ${tier} report ${word}`, bcito, tier, `About ${word}`).lastInsertRowid,
+      );
+      items[tier] = { slug, resourceId, word };
+    }
+  });
+
+  for (const tier of TIERS) {
+    for (const w of WHO) {
+      const allowed = REACHES[tier].includes(w);
+      it(`${tier} content ${allowed ? 'reaches' : 'is hidden from'} ${w}: pages, download, lists and search`, async () => {
+        const { slug, resourceId, word } = items[tier];
+        const expectPage = allowed ? 200 : 404;
+        expect(statusClass(await callRoute('GET', `/case-studies/${slug}`, who(w)))).toBe(expectPage);
+        expect(statusClass(await callRoute('GET', `/resources/${resourceId}`, who(w)))).toBe(expectPage);
+        expect(statusClass(await callRoute('GET', `/resources/${resourceId}/download`, who(w)))).toBe(allowed ? REDIRECT : 404);
+        const library = (await callRoute('GET', '/resources', who(w))).data as { items: { id: number }[] };
+        expect(library.items.some((r) => r.id === resourceId)).toBe(allowed);
+        const list = (await callRoute('GET', '/case-studies', who(w))).data as { caseStudies: { slug: string }[] };
+        expect(list.caseStudies.some((c) => c.slug === slug)).toBe(allowed);
+        const search = (await callRoute('GET', `/search?q=${word}`, who(w))).data as { hits: { url: string }[] };
+        expect(search.hits.some((h) => h.url === `/case-studies/${slug}`)).toBe(allowed);
+        expect(search.hits.some((h) => h.url === `/resources/${resourceId}`)).toBe(allowed);
+      });
+    }
+  }
+});

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNotNull, isNull, ne, or, type Placeholder, sql, type SQL } from 'drizzle-orm';
+import { audienceKey } from '../audience.server';
 import { db } from '../../../db/client.server';
 import {
   CASE_STUDY_STATUSES,
@@ -160,7 +161,7 @@ function hasFilters(filters: CaseStudyFilters): boolean {
 
 /** Published case studies the viewer may see, filtered; newest first. */
 export function listCaseStudies(viewer: SessionUser | null, filters: CaseStudyFilters = {}): CaseStudyListItem[] {
-  if (!hasFilters(filters)) return preparedListItems(viewer ? 'member' : 'visitor', () => publishedCaseStudyVisibleTo(viewer), 'published');
+  if (!hasFilters(filters)) return preparedListItems(audienceKey(viewer), () => publishedCaseStudyVisibleTo(viewer), 'published');
   const conditions: SQL[] = [publishedCaseStudyVisibleTo(viewer)];
   if (filters.status) conditions.push(eq(caseStudies.status, filters.status));
   if (filters.funder) conditions.push(sql`lower(${caseStudies.funder}) = lower(${filters.funder})`);
@@ -182,7 +183,7 @@ export function listCaseStudies(viewer: SessionUser | null, filters: CaseStudyFi
   return listItems(and(...conditions), 'published');
 }
 
-const filterOptionQueries = oncePerKey<'visitor' | 'member', ReturnType<typeof buildFilterOptionQueries>>();
+const filterOptionQueries = oncePerKey<string, ReturnType<typeof buildFilterOptionQueries>>();
 
 function buildFilterOptionQueries(visible: SQL) {
   return {
@@ -211,7 +212,7 @@ function buildFilterOptionQueries(visible: SQL) {
 
 /** What the filter form offers: the funders, tags and NZQF levels found on case studies the viewer can see. */
 export function caseStudyFilterOptions(viewer: SessionUser | null) {
-  const q = filterOptionQueries(viewer ? 'member' : 'visitor', () => buildFilterOptionQueries(publishedCaseStudyVisibleTo(viewer)));
+  const q = filterOptionQueries(audienceKey(viewer), () => buildFilterOptionQueries(publishedCaseStudyVisibleTo(viewer)));
   const funders = q.funders.all().map((r) => r.funder);
   const tags = q.tags.all().map((r) => r.tag);
   const levels = q.levels.all().map((r) => r.level!);

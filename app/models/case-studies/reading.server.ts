@@ -1,4 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { audienceKey } from '../audience.server';
 import { db } from '../../../db/client.server';
 import {
   caseStudies,
@@ -252,5 +253,5 @@ export function previewOfInput(input: CaseStudyInput, published: boolean): CaseS
 
 /** The most recently published pilots this viewer may see, for the home page. */
 export function latestCaseStudies(viewer: SessionUser | null, limit = 3): CaseStudyListItem[] {
-  return preparedListItems(viewer ? 'member' : 'visitor', () => publishedCaseStudyVisibleTo(viewer), 'published', limit);
+  return preparedListItems(audienceKey(viewer), () => publishedCaseStudyVisibleTo(viewer), 'published', limit);
 }

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { reachesAudience } from '../audience.server';
 import { db } from '../../../db/client.server';
 import { caseStudies, caseStudyManagers } from '../../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
@@ -45,9 +46,9 @@ export function canEditCaseStudy(user: SessionUser | null, caseStudy: { id: numb
   return user.role === 'project_manager' && isManagerOf(reader, user.id, caseStudy.id);
 }
 
-/** Published and public: everyone. Published and members-only: signed-in members. Drafts: their editors only. */
-export function canViewCaseStudy(viewer: SessionUser | null, caseStudy: Pick<CaseStudy, 'id' | 'publishedAt' | 'visibility'>): boolean {
-  if (caseStudy.publishedAt !== null && (caseStudy.visibility === 'public' || viewer !== null)) return true;
+/** Published: whoever its audience tier reaches (app/models/audience.server.ts). Drafts: their editors only. */
+export function canViewCaseStudy(viewer: SessionUser | null, caseStudy: Pick<CaseStudy, 'id' | 'publishedAt' | 'visibility' | 'leadOrganisationId'>): boolean {
+  if (caseStudy.publishedAt !== null && reachesAudience(viewer, caseStudy.visibility, caseStudy.leadOrganisationId)) return true;
   return canEditCaseStudy(viewer, caseStudy);
 }
 

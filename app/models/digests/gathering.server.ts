@@ -65,7 +65,7 @@ export function gatherDigestItems(sinceAt: number, now = Date.now()): GatheredIt
   const published = all<CaseStudyRow>(
     `select cs.id, cs.slug, cs.title, cs.status, cs.problem, cs.solution, cs.body_md as bodyMd, cs.published_at as at, o.id as orgId, o.name as orgName
      from case_studies cs join organisations o on o.id = cs.lead_organisation_id
-     where cs.published_at >= ? and cs.published_at < ?
+     where cs.published_at >= ? and cs.published_at < ? and cs.visibility <> 'agencies'
      order by cs.published_at desc, cs.id desc limit ?`,
     sinceAt,
     now,
@@ -89,7 +89,7 @@ export function gatherDigestItems(sinceAt: number, now = Date.now()): GatheredIt
      from case_study_revisions r
        join case_studies cs on cs.id = r.case_study_id
        join organisations o on o.id = cs.lead_organisation_id
-     where r.created_at >= ? and r.created_at < ? and cs.published_at < ? and r.changed_fields <> 'First published'
+     where r.created_at >= ? and r.created_at < ? and cs.published_at < ? and r.changed_fields <> 'First published' and cs.visibility <> 'agencies'
      group by cs.id order by at desc limit ?`,
     sinceAt,
     now,
@@ -118,7 +118,7 @@ export function gatherDigestItems(sinceAt: number, now = Date.now()): GatheredIt
        from micro_credentials mc
          join organisations o on o.id = mc.provider_organisation_id
          left join case_studies cs on cs.id = mc.case_study_id
-       where mc.case_study_id is null or cs.published_at is not null)
+       where mc.case_study_id is null or (cs.published_at is not null and cs.visibility <> 'agencies'))
      where at >= ? and at < ? order by at desc, id desc limit ?`,
     sinceAt,
     now,
@@ -142,7 +142,7 @@ export function gatherDigestItems(sinceAt: number, now = Date.now()): GatheredIt
   const resources = all<{ id: number; title: string; kind: keyof typeof RESOURCE_KIND_LABELS; summary: string; authors: string; at: number; orgId: number | null; orgName: string | null }>(
     `select r.id, r.title, r.kind, r.summary, r.authors, r.created_at as at, o.id as orgId, o.name as orgName
      from resources r left join organisations o on o.id = r.organisation_id
-     where r.created_at >= ? and r.created_at < ? order by r.created_at desc, r.id desc limit ?`,
+     where r.created_at >= ? and r.created_at < ? and r.visibility <> 'agencies' order by r.created_at desc, r.id desc limit ?`,
     sinceAt,
     now,
     LIMITS.resources,

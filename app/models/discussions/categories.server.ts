@@ -115,10 +115,10 @@ export function findSubject(type: ThreadSubjectType, id: number, viewer: Session
     return w && canViewWorkshop(viewer, w) ? { type, id, title: w.title, url: `/workshops/${w.slug}`, label: SUBJECT_LABELS[type] } : null;
   }
   if (type === 'case_study') {
-    const c = db.select({ id: caseStudies.id, slug: caseStudies.slug, title: caseStudies.title, publishedAt: caseStudies.publishedAt, visibility: caseStudies.visibility }).from(caseStudies).where(eq(caseStudies.id, id)).get();
+    const c = db.select({ id: caseStudies.id, slug: caseStudies.slug, title: caseStudies.title, publishedAt: caseStudies.publishedAt, visibility: caseStudies.visibility, leadOrganisationId: caseStudies.leadOrganisationId }).from(caseStudies).where(eq(caseStudies.id, id)).get();
     return c && canViewCaseStudy(viewer, c) ? { type, id, title: c.title, url: `/case-studies/${c.slug}`, label: SUBJECT_LABELS[type] } : null;
   }
-  const r = db.select({ id: resources.id, title: resources.title, visibility: resources.visibility }).from(resources).where(eq(resources.id, id)).get();
+  const r = db.select({ id: resources.id, title: resources.title, visibility: resources.visibility, organisationId: resources.organisationId }).from(resources).where(eq(resources.id, id)).get();
   return r && canViewResource(viewer, r) ? { type, id, title: r.title, url: `/resources/${r.id}`, label: SUBJECT_LABELS[type] } : null;
 }
 

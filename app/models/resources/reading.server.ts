@@ -1,3 +1,4 @@
+import { audienceSql, reachesAudience } from '../audience.server';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { db, sqlite } from '../../../db/client.server';
 import {
@@ -80,13 +81,13 @@ export function getResourceDetail(id: number, viewer: SessionUser | null) {
     .all()
     .filter((w) => w.status !== 'draft' || viewer?.role === 'coordinator');
   const linkedCaseStudies = db
-    .select({ id: caseStudies.id, slug: caseStudies.slug, title: caseStudies.title, visibility: caseStudies.visibility, publishedAt: caseStudies.publishedAt })
+    .select({ id: caseStudies.id, slug: caseStudies.slug, title: caseStudies.title, visibility: caseStudies.visibility, publishedAt: caseStudies.publishedAt, leadOrganisationId: caseStudies.leadOrganisationId })
     .from(resourceCaseStudies)
     .innerJoin(caseStudies, eq(caseStudies.id, resourceCaseStudies.caseStudyId))
     .where(eq(resourceCaseStudies.resourceId, id))
     .orderBy(asc(caseStudies.title))
     .all()
-    .filter((c) => (c.publishedAt !== null || viewer?.role === 'coordinator') && (c.visibility === 'public' || viewer !== null));
+    .filter((c) => (c.publishedAt !== null || viewer?.role === 'coordinator') && reachesAudience(viewer, c.visibility, c.leadOrganisationId));
   return { ...resource, organisation, uploader, tags, workshops: linkedWorkshops, caseStudies: linkedCaseStudies, versions: listVersions(id) };
 }
 
@@ -125,7 +126,7 @@ type SummaryRow = { id: number; title: string; kind: ResourceKind; publishedOn: 
 const summariesQuery = oncePerKey<string, ReturnType<typeof sqlite.prepare<[number], SummaryRow>>>();
 
 function summaries(condition: string, param: number, viewer: SessionUser | null): ResourceSummary[] {
-  const publicOnly = viewer ? '' : `and r.visibility = 'public'`;
+  const publicOnly = `and ${audienceSql(viewer, 'r.visibility', 'r.organisation_id')}`;
   const statement = summariesQuery(`${condition} ${publicOnly}`, () =>
     sqlite.prepare<[number], SummaryRow>(
       `select r.id, r.title, r.kind, r.published_on as publishedOn, r.visibility, r.external_url as externalUrl, f.mime_type as mimeType
