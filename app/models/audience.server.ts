@@ -13,7 +13,8 @@ export const AGENCY_KINDS: readonly OrganisationKind[] = ['nzbed', 'tec', 'nzqa'
 
 type Viewer = Pick<SessionUser, 'role' | 'organisationId'> | null | undefined;
 
-function organisationKind(organisationId: number): OrganisationKind | null {
+function organisationKind(organisationId: number | undefined): OrganisationKind | null {
+  if (typeof organisationId !== 'number' || !Number.isInteger(organisationId)) return null;
   const row = sqlite.prepare('select kind from organisations where id = ?').get(organisationId) as { kind: OrganisationKind } | undefined;
   return row?.kind ?? null;
 }
@@ -41,11 +42,16 @@ export function reachesAudience(viewer: Viewer, audience: Visibility, owningOrga
 export function audienceSql(viewer: Viewer, visibilityColumn: string, organisationColumn: string): string {
   if (!viewer) return `${visibilityColumn} = 'public'`;
   if (isAgencyViewer(viewer)) return '1 = 1';
-  return `(${visibilityColumn} <> 'agencies' OR ${organisationColumn} = ${Math.trunc(viewer.organisationId)})`;
+  return `(${visibilityColumn} <> 'agencies' OR ${organisationColumn} = ${organisationNumber(viewer)})`;
 }
 
 /** A key naming the viewer's class for statements prepared once per SQL text (the condition above differs by class). */
 export function audienceKey(viewer: Viewer): string {
   if (!viewer) return 'visitor';
-  return isAgencyViewer(viewer) ? 'agency' : `org${Math.trunc(viewer.organisationId)}`;
+  return isAgencyViewer(viewer) ? 'agency' : `org${organisationNumber(viewer)}`;
+}
+
+/** The viewer's organisation id as an SQL number literal (-1, matching nothing, if a caller passed none). */
+function organisationNumber(viewer: NonNullable<Viewer>): number {
+  return Number.isInteger(viewer.organisationId) ? viewer.organisationId : -1;
 }

@@ -138,7 +138,7 @@ export function snapshotTexts(s: CaseStudySnapshot): Record<SnapshotField, strin
     lessonsLearned: s.lessonsLearned,
     body: s.bodyMd,
     tags: s.tags.join(', '),
-    visibility: s.visibility === 'members' ? 'Members only' : 'Public',
+    visibility: s.visibility === 'members' ? 'Members only' : s.visibility === 'agencies' ? 'Agencies only' : 'Public',
     microCredentials: s.microCredentials.map(microCredentialLine).join('\n'),
   };
 }
