@@ -1,6 +1,6 @@
 // Drizzle tables. Columns are snake_case in SQL; times are UTC milliseconds in integer columns.
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const ORGANISATION_KINDS = [
   'itp',
@@ -81,6 +81,8 @@ export const users = sqliteTable(
     emailBouncedAt: integer('email_bounced_at'),
     // Set when the account was erased (issue 18): name "Former member", email a placeholder, profile empty.
     erasedAt: integer('erased_at'),
+    // When the person last became a coordinator: the second-factor grace period (MFA_GRACE_DAYS) counts from here.
+    roleGivenAt: integer('role_given_at'),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [
@@ -106,6 +108,10 @@ export const sessions = sqliteTable(
     signInMethod: text('sign_in_method', { enum: ['password', 'sso'] }).notNull().default('password'),
     signInProvider: text('sign_in_provider'),
     providerMfa: integer('provider_mfa', { mode: 'boolean' }).notNull().default(false),
+    // How the person signed in: comma-separated methods (password, totp, passkey, recovery-code ...), and when a
+    // second factor was last verified in this session (sign-in or step-up); null when it never was.
+    authMethods: text('auth_methods').notNull().default('password'),
+    secondFactorAt: integer('second_factor_at'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -888,3 +894,77 @@ export const retentionRuns = sqliteTable('retention_runs', {
   finishedAt: integer('finished_at'),
   counts: text('counts').notNull().default('{}'),
 });
+
+// Second factors (docs/decisions/011-second-factors.md). Passkeys: one row per WebAuthn credential.
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    // base64url credential id, as the browser reports it.
+    credentialId: text('credential_id').notNull(),
+    publicKey: blob('public_key', { mode: 'buffer' }).notNull(),
+    counter: integer('counter').notNull().default(0),
+    // The WebAuthn user handle (base64url) the authenticator keeps for a discoverable credential: one per person.
+    userHandle: text('user_handle').notNull(),
+    transports: text('transports').notNull().default(''),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull().default(false),
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('passkeys_credential_unique').on(t.credentialId), index('passkeys_user_idx').on(t.userId), index('passkeys_handle_idx').on(t.userHandle)],
+);
+
+// An authenticator app (TOTP): the secret is AES-256-GCM encrypted; confirmedAt is null until a first code proves it.
+// lastUsedStep is the time step of the last accepted code, so no code is accepted twice.
+export const totpCredentials = sqliteTable('totp_credentials', {
+  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  secretEncrypted: text('secret_encrypted').notNull(),
+  confirmedAt: integer('confirmed_at'),
+  lastUsedStep: integer('last_used_step'),
+  createdAt: integer('created_at').notNull().default(now),
+});
+
+// Ten single-use recovery codes per person, stored as SHA-256 hashes.
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('recovery_codes_hash_unique').on(t.userId, t.codeHash)],
+);
+
+// WebAuthn challenges, single use (deleted when used) and valid five minutes.
+export const webauthnChallenges = sqliteTable(
+  'webauthn_challenges',
+  {
+    challenge: text('challenge').primaryKey(),
+    purpose: text('purpose', { enum: ['register', 'sign-in', 'verify'] }).notNull(),
+    // The person the ceremony is for; null for a passkey sign-in, where the credential names the person.
+    userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    // For a registration: the user handle offered to the authenticator, kept with the passkey once it is made.
+    userHandle: text('user_handle'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('webauthn_challenges_expiry_idx').on(t.expiresAt)],
+);
+
+// A password was right and a second step is due: this is not a session (it opens nothing but /login/verify),
+// lives ten minutes, and is deleted when the second step succeeds.
+export const pendingSignIns = sqliteTable(
+  'pending_sign_ins',
+  {
+    id: text('id').primaryKey(), // SHA-256 of the cookie token
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    firstFactor: text('first_factor').notNull(),
+    redirectTo: text('redirect_to').notNull().default('/'),
+    expiresAt: integer('expires_at').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('pending_sign_ins_user_idx').on(t.userId)],
+);

@@ -8,3 +8,4 @@ export * from './workshop-changed';
 export * from './workshop-reminder';
 export * from './sign-in-method-linked';
 export * from './data-export-ready';
+export * from './account-security';

@@ -12,6 +12,7 @@ import { consumeRateLimit, refundRateLimit, resetRateLimit } from '~/utils/rate-
 import { field, type FieldErrors } from '~/utils/validation.server';
 import { ROLE_LABELS, slugify } from '~/utils/labels';
 import { recordAudit } from './audit.server';
+import { recordSecurityChange } from './second-factors/factors.server';
 
 const MINUTE = 60_000;
 export const SIGN_IN_LIMITS = { perAccount: 10, perIp: 50, windowMs: 15 * MINUTE };
@@ -77,6 +78,7 @@ export async function changePassword(
   db.transaction((tx) => {
     tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
     invalidateUserSessions(user.id, currentSessionId);
+    recordSecurityChange(tx, user.id, { kind: 'password-changed' });
   });
   return { ok: true };
 }
@@ -238,7 +240,8 @@ export function changeRole(actor: SessionUser, userId: number, role: Role): Admi
     if (!target) return { ok: false, message: 'That person no longer exists.' };
     if (target.id === actor.id && role !== 'coordinator') return { ok: false, message: 'You cannot remove your own coordinator role; ask another coordinator.' };
     if (target.role === role) return { ok: true, message: `${target.name} is already a ${ROLE_LABELS[role].toLowerCase()}.` };
-    tx.update(users).set({ role }).where(eq(users.id, userId)).run();
+    // The second-factor grace period of a new coordinator counts from now.
+    tx.update(users).set({ role, roleGivenAt: role === 'coordinator' ? Date.now() : null }).where(eq(users.id, userId)).run();
     recordAudit(tx, { actorId: actor.id, action: 'member.role', targetType: 'user', targetId: userId, summary: `Changed ${target.name} from ${ROLE_LABELS[target.role]} to ${ROLE_LABELS[role]}` });
     return { ok: true, message: `${target.name} is now a ${ROLE_LABELS[role].toLowerCase()}.` };
   });
@@ -282,8 +285,8 @@ export function createFirstCoordinator(input: { email: string; name: string; org
       .get();
     const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
     const userId = existing
-      ? (tx.update(users).set({ role: 'coordinator', deactivatedAt: null }).where(eq(users.id, existing.id)).run(), existing.id)
-      : tx.insert(users).values({ email: input.email, name: input.name, organisationId: org.id, role: 'coordinator', emailVerifiedAt: Date.now() }).returning({ id: users.id }).get().id;
+      ? (tx.update(users).set({ role: 'coordinator', roleGivenAt: Date.now(), deactivatedAt: null }).where(eq(users.id, existing.id)).run(), existing.id)
+      : tx.insert(users).values({ email: input.email, name: input.name, organisationId: org.id, role: 'coordinator', roleGivenAt: Date.now(), emailVerifiedAt: Date.now() }).returning({ id: users.id }).get().id;
     const reset = tx
       .insert(passwordResets)
       .values({ tokenHash: hashToken(token), userId, expiresAt: Date.now() + 24 * RESET_TTL_MS })

@@ -73,7 +73,9 @@ type Section = { file: string; about: string; data: unknown };
 
 // Columns never exported: secrets that would let someone act as the person (they are theirs, but useless to read
 // and dangerous to leak from a downloaded ZIP).
-const SECRET_COLUMN = /(^|_)(password_hash|token_hash|verify_token_hash|secret|calendar_token|credential_public_key|public_key|counter)$/;
+// Second factors (decision 011): the authenticator app's encrypted key, recovery-code hashes, WebAuthn handles and
+// challenges.
+const SECRET_COLUMN = /(^|_)(password_hash|token_hash|verify_token_hash|secret|secret_encrypted|code_hash|user_handle|challenge|calendar_token|credential_public_key|public_key|counter)$/;
 
 function rows(statement: string, ...params: unknown[]): Record<string, unknown>[] {
   return (sqlite.prepare(statement).all(...params) as Record<string, unknown>[]).map((row) => {

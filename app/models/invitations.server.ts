@@ -114,7 +114,7 @@ export async function acceptInvitation(token: string, input: z.infer<typeof acce
     if (claimed.changes !== 1) return { ok: false as const, errors: { _form: ['This invitation has already been used.'] } };
     const user = tx
       .insert(users)
-      .values({ email: invitation.email, name: input.name, organisationId: invitation.organisationId, role: invitation.role, passwordHash, emailVerifiedAt: Date.now() })
+      .values({ email: invitation.email, name: input.name, organisationId: invitation.organisationId, role: invitation.role, roleGivenAt: invitation.role === 'coordinator' ? Date.now() : null, passwordHash, emailVerifiedAt: Date.now() })
       .returning({ id: users.id })
       .get();
     recordAudit(tx, { actorId: user.id, action: 'invitation.accept', targetType: 'user', targetId: user.id, summary: `${input.name} accepted an invitation to ${invitation.organisationName}` });

@@ -5,8 +5,9 @@ import { redirect } from '@remix-run/node';
 import { consumeSsoSignInAttempt, linkSsoIdentity, refundSsoSignInAttempt, signInWithSso } from '~/models/sso.server';
 import { createSession, generateToken, getAuth, invalidateSession, sessionCookie } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
-import { notFound, safeRedirectPath } from '~/utils/http.server';
+import { notFound } from '~/utils/http.server';
 import { clearSsoBrowserCookie, completeSso, findProvider, ssoErrorMessage } from '~/utils/oidc.server';
+import { afterFirstFactor } from '~/utils/second-factor.server';
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const provider = findProvider(params.provider) ?? notFound('There is no such way to sign in.');
@@ -46,16 +47,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     case 'member': {
       // A new session, as after a password: whatever session this browser had before ends here.
       if (auth) invalidateSession(auth.session.id);
-      const token = generateToken();
-      const session = createSession(token, outcome.userId, request.headers.get('User-Agent') ?? '', Date.now(), {
-        signInMethod: 'sso',
-        signInProvider: provider.id,
-        providerMfa: result.claims.mfa,
-      });
-      headers.append('Set-Cookie', sessionCookie(token, session));
       if (!auth) refundSsoSignInAttempt(context.clientIp);
-      if (outcome.joined) return redirectWithFlash(request, '/', 'Welcome! You are now a member of the community.', 'success', headers);
-      return redirect(safeRedirectPath(result.redirectTo), { headers });
+      const method = { signInMethod: 'sso', signInProvider: provider.id, providerMfa: result.claims.mfa } as const;
+      // Someone with a second factor here is asked for it next, unless the provider asserted MFA (decision 011).
+      if (!outcome.joined) return afterFirstFactor(request, outcome.userId, method, result.redirectTo, headers);
+      const token = generateToken();
+      const session = createSession(token, outcome.userId, request.headers.get('User-Agent') ?? '', Date.now(), method);
+      headers.append('Set-Cookie', sessionCookie(token, session));
+      return redirectWithFlash(request, '/', 'Welcome! You are now a member of the community.', 'success', headers);
     }
   }
 }

@@ -4,8 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { z } from 'zod';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
+import { PasskeySignIn } from '~/components/passkey-sign-in';
 import { signIn } from '~/models/accounts.server';
-import { createSession, generateToken, getUser, sessionCookie } from '~/utils/auth.server';
+import { getUser } from '~/utils/auth.server';
+import { afterFirstFactor } from '~/utils/second-factor.server';
 import { field, parseForm } from '~/utils/validation.server';
 import { readFormData, safeRedirectPath } from '~/utils/http.server';
 import { SsoButtons } from '~/components/sso-buttons';
@@ -38,9 +40,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   // Where to go is settled before the session exists, so nothing after creating it can fail.
   const next = safeRedirectPath(form.data.redirectTo);
-  const token = generateToken();
-  const session = createSession(token, outcome.userId, request.headers.get('User-Agent') ?? '');
-  return redirect(next, { headers: { 'Set-Cookie': sessionCookie(token, session) } });
+  // Someone with a second factor is asked for it next (/login/verify); anyone else is signed in.
+  return afterFirstFactor(request, outcome.userId, { signInMethod: 'password', signInProvider: null, providerMfa: false }, next);
 }
 
 export default function Login() {
@@ -54,11 +55,12 @@ export default function Login() {
       <Form method="post" className="form" noValidate>
         <FormError errors={errors?._form ?? (sso.error ? [sso.error] : undefined)} />
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
-        <TextField label="Email address" name="email" type="email" autoComplete="email" required defaultValue={actionData?.values.email} errors={errors?.email} />
+        <TextField label="Email address" name="email" type="email" autoComplete="username webauthn" required defaultValue={actionData?.values.email} errors={errors?.email} />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required errors={errors?.password} />
         <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
       </Form>
       <SsoButtons providers={sso.providers} redirectTo={searchParams.get('redirectTo') ?? '/'} />
+      <PasskeySignIn redirectTo={searchParams.get('redirectTo') ?? '/'} />
       <p>
         <Link to="/forgot-password">Forgotten your password?</Link>
       </p>

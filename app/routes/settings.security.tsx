@@ -1,11 +1,15 @@
-// Password and sessions. A password change ends every other session; a button ends them without one.
+// Password, second factors and sessions. A password change ends every other session; a button ends them without
+// one. Second factors (passkeys, authenticator app, recovery codes) are components with their own server module.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { data } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { LinkedSignIns } from '~/components/linked-sign-ins';
 import { linkedSignIns } from '~/models/sso.server';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
+import { PasskeysSection } from '~/components/passkeys-section';
+import { NewRecoveryCodes, RecoveryCodesSection } from '~/components/recovery-codes-section';
+import { TotpSection } from '~/components/totp-section';
 import { changePassword, changePasswordSchema } from '~/models/accounts.server';
 import { countOtherSessions, getAuth, invalidateUserSessions, requireUser } from '~/utils/auth.server';
 import { env } from '~/utils/env.server';
@@ -15,6 +19,7 @@ import { formatDateTime } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
+import { secondFactorAction, secondFactorSettings, sensitiveChangeBlocked, type SecondFactorActionData } from '~/utils/second-factor-settings.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Security · Settings · Micro-credentials CoP' }]);
 
@@ -39,17 +44,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sessionEndsAtLatest: formatDateTime(session.absoluteExpiresAt),
     passwordMinLength: PASSWORD_MIN_LENGTH,
     signIns: linkedSignIns(user.id),
+    secondFactors: secondFactorSettings(request, user, session),
   };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = requireSession(request);
   const formData = await readFormData(request);
   const intent = formData.get('intent');
 
+  const secondFactorOutcome = await secondFactorAction(request, formData, user, session, context.clientIp);
+  if (secondFactorOutcome) return secondFactorOutcome;
+
   if (intent === 'change-password') {
     const form = parseForm(changePasswordSchema, formData);
     if (!form.ok) return data<{ errors: FieldErrors }>({ errors: form.errors }, { status: 400 });
+    // With a second factor, a password change needs it confirmed in the last ten minutes.
+    const blocked = sensitiveChangeBlocked(user, session);
+    if (blocked) return data<{ errors: FieldErrors }>({ errors: blocked }, { status: 403 });
     const outcome = await changePassword(user, session.id, form.data);
     if (!outcome.ok) return data<{ errors: FieldErrors }>({ errors: outcome.errors }, { status: 400 });
     return redirectWithFlash(request, '/settings/security', 'Your password has been changed, and every other session has been signed out.');
@@ -69,14 +81,48 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SecuritySettings() {
-  const { email, otherSessions, idleDays, maxDays, sessionEndsAtLatest, passwordMinLength, signIns } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { email, otherSessions, idleDays, maxDays, sessionEndsAtLatest, passwordMinLength, signIns, secondFactors: mfa } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as (SecondFactorActionData & { errors?: FieldErrors }) | undefined;
   const errors = actionData?.errors;
+  const confirmLink = `/reauthenticate?redirectTo=${encodeURIComponent('/settings/security')}`;
   return (
     <div className="stack">
+      {actionData?.recoveryCodes ? <NewRecoveryCodes codes={actionData.recoveryCodes} continueTo={actionData.continueTo ?? null} /> : null}
+      {mfa.setupRequired ? (
+        <div className="flash flash--error" role="alert">
+          Coordinators need a second factor for admin pages. Add a passkey or set up an authenticator app below; you will then go on to the page you
+          asked for.
+        </div>
+      ) : mfa.coordinatorGraceEnds ? (
+        <p className="notice">
+          As a coordinator you need a second factor for admin pages from {mfa.coordinatorGraceEnds}. Add a passkey or an authenticator app below.
+        </p>
+      ) : null}
+      <section aria-labelledby="second-factor-title">
+        <h2 id="second-factor-title">Second factor</h2>
+        <p>
+          {mfa.hasFactor
+            ? 'After your password, signing in asks for a passkey or a code from your authenticator app.'
+            : 'Add a passkey or an authenticator app, and signing in will ask for it after your password, so a stolen password is not enough.'}
+        </p>
+        {mfa.needsConfirmation ? (
+          <p>
+            Changing your password, removing your last second factor or making new recovery codes asks you to{' '}
+            <Link to={confirmLink}>confirm it is you</Link> first.
+          </p>
+        ) : null}
+      </section>
+      <PasskeysSection passkeys={mfa.passkeys} errors={errors} nameMax={mfa.passkeyNameMax} />
+      <TotpSection totp={mfa.totp} setup={mfa.totpSetup} errors={errors} />
+      <RecoveryCodesSection left={mfa.recoveryCodesLeft} hasFactor={mfa.hasFactor} errors={errors?.recovery} />
       <section aria-labelledby="password-title">
         <h2 id="password-title">Change your password</h2>
         <p>Changing your password signs you out everywhere else; this browser stays signed in.</p>
+        {mfa.needsConfirmation ? (
+          <p>
+            <Link to={confirmLink}>Confirm it is you</Link> with your second factor first.
+          </p>
+        ) : null}
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="intent" value="change-password" />
           <input type="hidden" name="username" autoComplete="username" value={email} />

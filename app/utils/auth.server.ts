@@ -8,6 +8,7 @@ import { db } from '../../db/client.server';
 import { sessions, users, organisations, type Role } from '../../db/schema';
 import { env } from './env.server';
 import { once } from './prepared.server';
+import { requireAdminSecondFactor } from './second-factor.server';
 
 export const SESSION_COOKIE = '__session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -21,10 +22,23 @@ export type SessionUser = {
   organisationName: string;
   organisationSlug: string;
 };
-export type Session = { id: string; userId: number; expiresAt: number; absoluteExpiresAt: number } & SignInMethod;
+export type Session = {
+  id: string;
+  userId: number;
+  expiresAt: number;
+  absoluteExpiresAt: number;
+  /** The factors used ("password", "password,totp", "passkey", "sso" ...), and when a second factor last was. */
+  authMethods: string;
+  secondFactorAt: number | null;
+} & SignInMethod;
 /** How this session began: by password, or by single sign-on (which provider, and whether it asserted MFA). */
 export type SignInMethod = { signInMethod: 'password' | 'sso'; signInProvider: string | null; providerMfa: boolean };
 const PASSWORD_SIGN_IN: SignInMethod = { signInMethod: 'password', signInProvider: null, providerMfa: false };
+/**
+ * The factors of a sign-in (docs/decisions/011-second-factors.md). By default the first step alone, except that an
+ * SSO provider asserting MFA counts as a second factor verified now.
+ */
+export type SessionAuth = { methods: string[]; secondFactorAt: number | null };
 
 export function generateToken(): string {
   const bytes = new Uint8Array(20);
@@ -37,7 +51,14 @@ export function hashToken(token: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export function createSession(token: string, userId: number, userAgent = '', now = Date.now(), method: SignInMethod = PASSWORD_SIGN_IN): Session {
+export function createSession(
+  token: string,
+  userId: number,
+  userAgent = '',
+  now = Date.now(),
+  method: SignInMethod = PASSWORD_SIGN_IN,
+  auth: SessionAuth = { methods: [method.signInMethod], secondFactorAt: method.providerMfa ? now : null },
+): Session {
   const { SESSION_IDLE_DAYS, SESSION_MAX_DAYS } = env();
   const session = {
     id: hashToken(token),
@@ -47,6 +68,8 @@ export function createSession(token: string, userId: number, userAgent = '', now
     absoluteExpiresAt: now + SESSION_MAX_DAYS * DAY,
     userAgent: userAgent.slice(0, 300),
     ...method,
+    authMethods: auth.methods.join(','),
+    secondFactorAt: auth.secondFactorAt,
   };
   db.insert(sessions).values(session).run();
   return session;
@@ -102,6 +125,14 @@ export function validateSessionToken(token: string, now = Date.now()): { session
   return { session, user: sessionUser };
 }
 
+/** A second factor was verified again in this session (step-up): admin pages open for the next twelve hours. */
+export function recordSecondFactor(session: Session, method: string, now = Date.now()): void {
+  const methods = [...new Set([...session.authMethods.split(','), method])].filter(Boolean).join(',');
+  db.update(sessions).set({ secondFactorAt: now, authMethods: methods }).where(eq(sessions.id, session.id)).run();
+  session.secondFactorAt = now;
+  session.authMethods = methods;
+}
+
 export function invalidateSession(sessionId: string): void {
   sessionQueries().remove.run({ id: sessionId });
 }
@@ -134,7 +165,7 @@ export function blankSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secureCookies() ? '; Secure' : ''}`;
 }
 
-function readCookie(request: Request, name: string): string | null {
+export function readCookie(request: Request, name: string): string | null {
   const header = request.headers.get('Cookie');
   if (!header) return null;
   for (const part of header.split(';')) {
@@ -172,5 +203,7 @@ export function requireUser(request: Request): SessionUser {
 export function requireCoordinator(request: Request): SessionUser {
   const user = requireUser(request);
   if (user.role !== 'coordinator') throw new Response('Only coordinators can do this.', { status: 403 });
+  // A second factor, or the grace period; a step-up after twelve hours (docs/decisions/011-second-factors.md).
+  requireAdminSecondFactor(request, user, getAuth(request)!.session);
   return user;
 }

@@ -19,6 +19,8 @@ const schema = z.object({
   SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
   SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   COMPRESSION: z.enum(['on', 'off']).default('on'),
+  // Days a new coordinator may use admin pages before setting up a second factor (0: at once).
+  MFA_GRACE_DAYS: z.coerce.number().min(0).default(7),
   MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
   // Read by the discussions model (notifyBatchMinutes); listed here so a bad value is reported at start.
   NOTIFY_BATCH_MINUTES: z.coerce.number().positive().default(15),

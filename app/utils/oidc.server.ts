@@ -8,6 +8,7 @@ import { ssoLogins } from '../../db/schema';
 import { generateToken, hashToken } from './auth.server';
 import { safeRedirectPath } from './http.server';
 import { absoluteUrl, env, isSecureOrLoopback } from './env.server';
+import { providerAssertedMfa } from '~/models/second-factors/policy';
 
 export const PROVIDER_IDS = ['microsoft', 'google', 'oidc'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -187,7 +188,7 @@ export type SsoClaims = {
   name: string;
   /** Entra ID's tenant of the account. */
   tenantId: string | null;
-  /** The provider asserted multi-factor authentication (`amr` contains `mfa`). */
+  /** The provider asserted multi-factor authentication (`amr`: `mfa`, or two methods; providerAssertedMfa). */
   mfa: boolean;
 };
 
@@ -300,7 +301,7 @@ export async function completeSso(provider: Provider, request: Request, now = Da
         emailVerified: claims.email_verified === true || claims.email_verified === 'true',
         name: (asString(claims.name) ?? [asString(claims.given_name), asString(claims.family_name)].filter(Boolean).join(' ')).slice(0, 120),
         tenantId,
-        mfa: amr.includes('mfa'),
+        mfa: providerAssertedMfa(amr.filter((m): m is string => typeof m === 'string')),
       },
     };
   } catch (error) {

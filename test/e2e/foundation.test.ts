@@ -138,7 +138,7 @@ describe('joining', () => {
     await applicant.goto('/login');
     await applicant.getByLabel('Email address').fill('aroha.applicant@example.nz');
     await applicant.getByLabel('Password', { exact: true }).fill('pohutukawa-summer-reading');
-    await applicant.getByRole('button', { name: 'Sign in' }).click();
+    await applicant.getByRole('button', { name: 'Sign in', exact: true }).click();
     await applicant.getByText('That email and password do not match an active account.').waitFor();
 
     const coordinator = await openPage();
@@ -191,7 +191,7 @@ describe('resetting a password', () => {
 
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('That email and password do not match an active account.').waitFor();
 
     await signIn(page, email, 'tui-song-at-dawn-2019');
@@ -214,7 +214,7 @@ describe('without JavaScript', () => {
     await page.getByLabel('Password', { exact: true }).fill('not-the-right-password');
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
-      page.getByRole('button', { name: 'Sign in' }).click(),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
     ]);
     expect(response.status()).toBe(400);
     await page.getByText('That email and password do not match an active account.').waitFor();
@@ -222,7 +222,7 @@ describe('without JavaScript', () => {
     await expectPage(page, 'Sign in');
 
     await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/');
     await expectSignedInAs(page, 'Demo Member');
     await expectPage(page, 'Kia ora, Demo Member');

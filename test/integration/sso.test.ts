@@ -15,6 +15,10 @@ import * as start from '~/routes/auth.$provider';
 import * as callback from '~/routes/auth.$provider_.callback';
 import * as unlink from '~/routes/auth.$provider_.unlink';
 import * as security from '~/routes/settings.security';
+import * as loginVerify from '~/routes/login_.verify';
+import { generateHOTP } from '@oslojs/otp';
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { confirmTotpSetup, pendingTotpSetup, startTotpSetup } from '~/models/second-factors/totp.server';
 import { signInAtProvider, startOpenIdProvider, type TestOpenIdProvider } from '../support/oidc-provider';
 
 const APP = 'http://localhost:3000';
@@ -463,5 +467,43 @@ describe('managing sign-ins in settings', () => {
     const outcome = updateOrganisationSso(coordinator, otherOrgId, { emailDomains: ['northern.example.nz'], entraTenantId: '', ssoAutoApprove: false });
     expect(outcome).toEqual({ ok: false, errors: { emailDomains: ['northern.example.nz already belongs to Northern Polytechnic.'] } });
     expect(db.select({ t: organisations.entraTenantId }).from(organisations).where(eq(organisations.id, orgId)).get()?.t).toBe(TENANT);
+  });
+});
+
+describe('with a second factor (docs/decisions/011-second-factors.md)', () => {
+  async function memberWithApp(email: string, subject: string) {
+    const id = addMember(email);
+    op.account(subject, { email, email_verified: true, name: 'Tama Factor' });
+    expect((await signInAs(subject)).session).not.toBeNull(); // linked, no factor yet: signed in at once
+    startTotpSetup(id);
+    const setup = pendingTotpSetup(id)!;
+    const key = decodeBase32IgnorePadding(setup.secretGroups.replace(/ /g, ''));
+    const step = Math.floor(Date.now() / 30_000);
+    expect(confirmTotpSetup(id, generateHOTP(key, BigInt(step - 1), 6), '10.9.0.1').ok).toBe(true);
+    return { id, key, step };
+  }
+
+  it('counts a sign-in by a provider that did not assert MFA as one factor: the app is asked for next', async () => {
+    const { id, key, step } = await memberWithApp('factor.tama@northern.example.nz', 'factor-tama-sub');
+    const answer = await signInAs('factor-tama-sub', { redirectTo: '/workshops' });
+    expect(answer.location).toBe('/login/verify');
+    expect(answer.session).toBeNull();
+    const pending = cookieValue(answer.cookies, '__signin');
+    expect(pending).toMatch(/^[a-z2-7]{32}$/);
+    const done = await call(loginVerify.action, '/login/verify', { form: { intent: 'totp', code: generateHOTP(key, BigInt(step), 6) }, cookie: `__signin=${pending}` });
+    expect(done.location).toBe('/workshops');
+    const session = validateSessionToken(cookieValue(done.cookies, '__session')!)!;
+    expect(session.user.id).toBe(id);
+    expect(session.session).toMatchObject({ signInMethod: 'sso', signInProvider: 'oidc', providerMfa: false, authMethods: 'sso,totp' });
+    expect(session.session.secondFactorAt).not.toBeNull();
+  });
+
+  it('counts a sign-in by a provider that asserted MFA (amr) as both factors', async () => {
+    await memberWithApp('factor.rua@northern.example.nz', 'factor-rua-sub');
+    op.tamperNextIdToken({ claims: { amr: ['pwd', 'otp'] } });
+    const answer = await signInAs('factor-rua-sub');
+    const session = validateSessionToken(answer.session!)!;
+    expect(session.session).toMatchObject({ signInMethod: 'sso', providerMfa: true, authMethods: 'sso' });
+    expect(session.session.secondFactorAt).not.toBeNull();
   });
 });

@@ -64,6 +64,14 @@ const MATRIX: Row[] = [
   ['GET /auth/oidc/callback?state=x&code=y',                       404,      404,      404,      404,      404],
   ['POST /auth/oidc/unlink identityId=999999',                     LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],
   ['POST /logout',                                                 REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+  // Second factors: the second step needs a pending sign-in (none here); a step-up needs a factor (none here)
+  ['GET /login/verify',                                            LOGIN,    LOGIN,    LOGIN,    LOGIN,    LOGIN],
+  ['POST /login/verify intent=totp&code=123456',                   400,      400,      400,      400,      400],
+  ['GET /login/passkey',                                           LOGIN,    LOGIN,    LOGIN,    LOGIN,    LOGIN],
+  ['POST /login/passkey response=',                                400,      400,      400,      400,      400],
+  ['POST /passkeys/options purpose=',                              400,      400,      400,      400,      400],
+  ['GET /reauthenticate',                                          LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+  ['POST /reauthenticate intent=',                                 LOGIN,    400,      400,      400,      400],
   // Settings: one's own only
   ['GET /settings',                                                LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],
   ['GET /settings/profile',                                        LOGIN,    200,      200,      200,      200],

@@ -152,6 +152,16 @@ const FORMS: FormSpec[] = [
     base: { currentPassword: 'wrong-password-here', newPassword: 'another-long-passphrase', confirmPassword: 'another-long-passphrase' },
     intents: ['change-password', 'sign-out-others'],
   },
+  {
+    url: '/settings/security',
+    as: ['member'],
+    base: { code: '123456', name: 'Laptop', passkeyId: '1', response: '{"id":"x","response":{}}' },
+    intents: ['totp-start', 'totp-confirm', 'totp-cancel', 'totp-remove', 'passkey-add', 'passkey-rename', 'passkey-remove', 'recovery-regenerate'],
+  },
+  { url: '/login/verify', as: ['visitor'], base: { code: '123456', recoveryCode: 'abcde-fghij', response: '' }, intents: ['totp', 'recovery', 'passkey'] },
+  { url: '/login/passkey', as: ['visitor'], base: { response: '{"id":"x","response":{"clientDataJSON":"e30"}}', redirectTo: '/' } },
+  { url: '/passkeys/options', as: ['visitor', 'member'], base: { purpose: 'sign-in' } },
+  { url: '/reauthenticate', as: ['member'], base: { code: '123456', recoveryCode: 'abcde-fghij', response: '' }, intents: ['totp', 'recovery', 'passkey'] },
   { url: '/settings/calendar', as: ['member'], base: {}, intents: ['regenerate'] },
   // Workshops
   { url: '/workshops/new', as: ['coordinator'], base: WORKSHOP_BASE, intents: ['draft', 'publish'], markdown: ['agenda', 'summary'] },

@@ -43,6 +43,8 @@ export function addMember(
       name,
       organisationId,
       role: opts.role ?? 'member',
+      // A coordinator's second-factor grace period starts now, so admin pages open on a password (docs/decisions/011).
+      roleGivenAt: opts.role === 'coordinator' ? Date.now() : null,
       createdAt: opts.createdAt ?? Date.now() - 400 * DAY,
       digestFrequency: opts.frequency ?? 'weekly',
       deactivatedAt: opts.deactivatedAt ?? null,
