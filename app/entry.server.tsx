@@ -1,12 +1,22 @@
 import { Transform } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { StringDecoder } from 'node:string_decoder';
-import type { AppLoadContext, EntryContext } from '@remix-run/node';
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
+import { requestLog } from './utils/logger.server';
 import { NonceProvider } from './utils/nonce';
 
 export const streamTimeout = 5_000;
+
+/**
+ * Every error a loader, action or render throws (not a thrown Response) comes here once: logged with its stack and
+ * the request id. The browser never sees it: in production Remix sends only "Unexpected Server Error".
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return; // the client went away: not a fault of ours
+  requestLog().error({ err: error }, 'unhandled error');
+}
 
 /**
  * Every document is rendered whole before a byte is sent and answered as one buffer with its length, for browsers and
@@ -83,7 +93,8 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          // Errors after the shell rendered do not reach handleError; before it, onShellError passes them on.
+          if (shellRendered) requestLog().error({ err: error }, 'error while streaming a page');
         },
       },
     );

@@ -191,6 +191,7 @@ async function main() {
     MAIL_DIR: path.join(serverDataDir, 'mail'),
     UPLOAD_DIR: path.join(serverDataDir, 'uploads'),
     PORTAL_BENCH: '1',
+    SESSION_SECRET: process.env.SESSION_SECRET ?? 'bench-server-secret-bench-server-secret-0123',
   };
   delete serverEnv.SMTP_URL;
   delete serverEnv.DIGEST_AUTOMATIC;

@@ -7,6 +7,7 @@ import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { db } from '../../db/client.server';
 import { sessions, users, organisations, type Role } from '../../db/schema';
 import { env } from './env.server';
+import { noteMember } from './logger.server';
 import { once } from './prepared.server';
 import { requireAdminSecondFactor } from './second-factor.server';
 
@@ -183,6 +184,7 @@ export function getAuth(request: Request): { session: Session; user: SessionUser
   const token = readCookie(request, SESSION_COOKIE);
   const result = token && /^[a-z2-7]{32}$/.test(token) ? validateSessionToken(token) : null;
   perRequest.set(request, result);
+  if (result) noteMember(result.user.id);
   return result;
 }
 

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import type { DownloadTarget } from '~/models/resources.server';
+import { requestLog } from './logger.server';
 import { fileExtension, storedFilePath } from './uploads.server';
 
 /** Types a browser may show in place (under a sandbox CSP); everything else is always a download. */
@@ -137,7 +138,7 @@ export function resourceDownloadResponse(request: Request, target: DownloadTarge
   if (!version) throw new Response('Not found', { status: 404 });
   const path = storedFilePath(version.sha256);
   if (!fs.existsSync(path)) {
-    console.error(`resource ${target.resourceId} version ${version.versionNumber}: stored file ${version.sha256} is missing from disk`);
+    requestLog().error({ resourceId: target.resourceId, version: version.versionNumber, sha256: version.sha256 }, 'stored file is missing from disk');
     throw new Response("This file is missing from the library's storage. Please let a coordinator know.", { status: 404 });
   }
   return fileResponse(

@@ -8,6 +8,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { db } from '../../db/client.server';
 import { outbox } from '../../db/schema';
 import { env } from './env.server';
+import { logger } from './logger.server';
+import { mailFailed, mailSent, timeJob } from './metrics.server';
 
 export type EmailContent = { subject: string; html: string; text: string };
 export type EmailAttachment = { filename: string; content: string; contentType: string; method?: string };
@@ -117,6 +119,7 @@ async function deliver(row: OutboxRow): Promise<string> {
 /** Sends everything due now. Returns how many rows it handled. The worker calls it; tests call it directly. */
 export async function processOutbox(now = Date.now()): Promise<number> {
   const rows = claimDueRows(now);
+  const counts = { sent: 0, retry: 0, failed: 0 };
   for (const row of rows) {
     try {
       const messageId = await deliver(row);
@@ -124,6 +127,8 @@ export async function processOutbox(now = Date.now()): Promise<number> {
         .set({ status: 'sent', messageId, sentAt: Date.now(), lockedUntil: null, lastError: null })
         .where(eq(outbox.id, row.id))
         .run();
+      counts.sent++;
+      mailSent.inc();
     } catch (error) {
       const permanent = isPermanentFailure(error) || row.attempts >= MAX_ATTEMPTS;
       db.update(outbox)
@@ -135,8 +140,17 @@ export async function processOutbox(now = Date.now()): Promise<number> {
         })
         .where(eq(outbox.id, row.id))
         .run();
+      const outcome = permanent ? 'failed' : 'retry';
+      counts[outcome]++;
+      mailFailed.inc({ outcome });
+      // The id, not the address: the error text (kept in the outbox row) often quotes the recipient.
+      logger.warn(
+        { job: 'mail', outboxId: row.id, attempts: row.attempts, responseCode: (error as { responseCode?: number })?.responseCode, outcome },
+        'mail delivery failed',
+      );
     }
   }
+  if (rows.length > 0) logger.info({ job: 'mail', ...counts }, `mail batch: ${counts.sent} sent, ${counts.retry} to retry, ${counts.failed} failed`);
   return rows.length;
 }
 
@@ -151,9 +165,9 @@ export function startMailWorker(intervalMs = env().MAIL_WORKER_INTERVAL_MS): Mai
     if (stopped || running) return;
     running = (async () => {
       try {
-        while (!stopped && (await processOutbox()) > 0);
+        while (!stopped && (await timeJob('mail', () => processOutbox())) > 0);
       } catch (error) {
-        console.error('mail worker:', error);
+        logger.error({ job: 'mail', err: error }, 'mail worker failed');
       } finally {
         running = null;
       }

@@ -4,6 +4,7 @@ import { storedFiles } from '../../../db/schema';
 import { extractTextFromFile } from '~/utils/text-extraction.server';
 import { storedFilePath } from '~/utils/uploads.server';
 import { reindexResource } from './writing.server';
+import { logger } from '~/utils/logger.server';
 
 // Text extraction (the background job)
 
@@ -67,7 +68,7 @@ export function extractPendingTexts({ batchSize = 10 } = {}): Promise<number> {
  */
 export function queueTextExtraction(): void {
   setImmediate(() => {
-    extractPendingTexts().catch((error) => console.error('text extraction:', error));
+    extractPendingTexts().catch((error) => logger.error({ job: 'text-extraction', err: error }, 'text extraction failed'));
   });
 }
 
