@@ -54,6 +54,7 @@ const schema = z.object({
   EXPORT_LINK_HOURS: z.coerce.number().positive().max(24 * 14).default(24),
   // Read by app/utils/logger.server.ts; listed here so a bad value is reported at start.
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_FORMAT: z.enum(['json']).optional(),
   // /metrics answers 404 without it; with it, only requests carrying `Authorization: Bearer <token>`.
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)' }).optional(),
 }).superRefine((e, ctx) => {
@@ -103,7 +104,7 @@ function loadEnv(): Env {
   // Empty variables (`SMTP_URL=` in a unit file) count as unset.
   const given = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
   const parsed = schema.safeParse(given);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
   return {
     ...e,
@@ -121,7 +122,7 @@ function writableDirectory(variable: string, dir: string): string | null {
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
     return null;
   } catch (error) {
-    return `${variable} (${dir}) must be a folder this process can read and write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    return `${variable}: ${dir} must be a folder this process can read and write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
 }
 
@@ -139,7 +140,7 @@ export function startupProblems(config: Env, { demo = false } = {}): string[] {
     if (mail) problems.push(mail);
   }
   if (config.isProduction && !demo && !process.env.SESSION_SECRET) {
-    problems.push('SESSION_SECRET must be set in production: 32 or more random characters, the same on every server (e.g. `openssl rand -hex 32`)');
+    problems.push('SESSION_SECRET: must be set in production: 32 or more random characters, the same on every server (e.g. `openssl rand -hex 32`)');
   }
   return problems;
 }

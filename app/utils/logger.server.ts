@@ -66,10 +66,6 @@ export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
   return scopes.run(scope, fn);
 }
 
-export function currentRequestScope(): RequestScope | undefined {
-  return scopes.getStore();
-}
-
 /** The logger for whatever is running now: the request's (with its id) inside a request, the process's otherwise. */
 export function requestLog(): Logger {
   return scopes.getStore()?.log ?? logger;

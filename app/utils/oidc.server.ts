@@ -9,6 +9,7 @@ import { generateToken, hashToken } from './auth.server';
 import { safeRedirectPath } from './http.server';
 import { absoluteUrl, env, isSecureOrLoopback } from './env.server';
 import { providerAssertedMfa } from '~/models/second-factors/policy';
+import { requestLog } from './logger.server';
 
 export const PROVIDER_IDS = ['microsoft', 'google', 'oidc'] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
@@ -138,7 +139,7 @@ export async function beginSso(provider: Provider, options: { redirectTo: string
   try {
     config = await configuration(provider);
   } catch (error) {
-    console.warn(`sso: discovery at ${provider.issuer.href} failed: ${(error as Error).message}`);
+    requestLog().warn({ provider: provider.id, issuer: provider.issuer.href, err: error }, 'sso: discovery failed');
     return { ok: false, error: 'unavailable' };
   }
   const state = client.randomState();
@@ -261,7 +262,7 @@ export async function completeSso(provider: Provider, request: Request, now = Da
   if (row.expiresAt <= now) return { ok: false, error: 'expired', ...back };
   const providerError = current.searchParams.get('error');
   if (providerError) {
-    console.warn(`sso: ${provider.id} answered ${providerError}: ${current.searchParams.get('error_description') ?? ''}`);
+    requestLog().warn({ provider: provider.id, providerError, description: current.searchParams.get('error_description') ?? '' }, `sso: ${provider.id} answered ${providerError}`);
     return { ok: false, error: providerError === 'access_denied' ? 'cancelled' : 'provider-error', ...back };
   }
 
@@ -306,7 +307,7 @@ export async function completeSso(provider: Provider, request: Request, now = Da
     };
   } catch (error) {
     const code = classify(error);
-    console.warn(`sso: ${provider.id} sign-in refused (${code}): ${(error as Error).message}${(error as { cause?: Error }).cause ? ` (${(error as { cause?: Error }).cause?.message})` : ''}`);
+    requestLog().warn({ provider: provider.id, code, err: error }, `sso: ${provider.id} sign-in refused (${code})`);
     return { ok: false, error: code, ...back };
   }
 }

@@ -59,8 +59,8 @@ describe('start-up checks', () => {
       DATABASE_PATH: path.join(temp, 'never-created.db'),
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^ {2}APP_URL must be the public address/m);
-    expect(result.stderr).toMatch(/^ {2}SMTP_URL does not parse/m);
+    expect(result.stderr).toMatch(/^ {2}APP_URL: must be the public address/m);
+    expect(result.stderr).toMatch(/^ {2}SMTP_URL: does not parse/m);
     expect(result.stderr).not.toContain(smtpPassword);
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(path.join(temp, 'never-created.db'))).toBe(false);
@@ -73,8 +73,8 @@ describe('start-up checks', () => {
       DATABASE_PATH: path.join(temp, 'never-created.db'),
     });
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/^ {2}UPLOAD_DIR \(.*not-a-folder\/uploads\) must be a folder this process can read and write: ENOTDIR/m);
-    expect(second.stderr).toMatch(/^ {2}SESSION_SECRET must be set in production/m);
+    expect(second.stderr).toMatch(/^ {2}UPLOAD_DIR: .*not-a-folder\/uploads must be a folder this process can read and write \(ENOTDIR\)/m);
+    expect(second.stderr).toMatch(/^ {2}SESSION_SECRET: must be set in production/m);
     expect(second.stderr).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(path.join(temp, 'never-created.db'))).toBe(false);
   });

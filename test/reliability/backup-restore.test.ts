@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrityCheck, rowCounts } from '../../db/backup';
 import { startPortal, type Portal } from '../support/server';
+import { signInAsCoordinator, webWriter } from '../support/web-writer';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
 let portal: Portal;
@@ -35,46 +36,6 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, output }));
   });
-}
-
-async function signInAsCoordinator(): Promise<string> {
-  const response = await fetch(`${portal.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: portal.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: 'coordinator@demo.example', password: 'stack-the-credentials', redirectTo: '/' }),
-  });
-  expect(response.status).toBe(302);
-  return response.headers.get('set-cookie')!.split(';')[0];
-}
-
-/** Creates organisations through the portal, `lanes` at a time, until `stop()`; resolves with how many it made. */
-function webWriter(cookie: string, lanes = 3) {
-  let stopped = false;
-  let made = 0;
-  const failures: string[] = [];
-  const lane = async (n: number) => {
-    for (let i = 1; !stopped; i++) {
-      const response = await fetch(`${portal.url}/admin/organisations`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { Origin: portal.url, Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ name: `Backup web ${n}-${i}`, kind: 'itp', description: 'Created while a backup runs.', website: '' }),
-      });
-      await response.arrayBuffer();
-      if (response.status === 302) made++;
-      else failures.push(`${response.status}`);
-    }
-  };
-  const done = Promise.all(Array.from({ length: lanes }, (_, n) => lane(n + 1)));
-  return {
-    made: () => made,
-    async stop() {
-      stopped = true;
-      await done;
-      return { made, failures };
-    },
-  };
 }
 
 /** The crash-writer child (test/support/crash-writer.ts) writing straight into the portal's file. */
@@ -142,8 +103,8 @@ function halfWritten(file: string) {
 
 describe('npm run backup while the portal serves writes, then npm run restore', () => {
   it('copies a consistent database online and restores it exactly', async () => {
-    const cookie = await signInAsCoordinator();
-    const web = webWriter(cookie);
+    const cookie = await signInAsCoordinator(portal);
+    const web = webWriter(portal, cookie);
     const writer = processWriter(portal.databasePath);
     // Both writers are going before the backup starts.
     await writer.atLeast(20);

@@ -84,7 +84,13 @@ export function serveLauncher(): 'tsx' | 'node' {
 }
 
 export async function startPortal(
-  options: { env?: Record<string, string | undefined>; launcher?: 'tsx' | 'node'; port?: number } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    launcher?: 'tsx' | 'node';
+    port?: number;
+    /** Runs the server under another program (Litestream's `replicate -exec`): given the command, returns what to spawn. */
+    wrap?: (command: string, args: string[], env: NodeJS.ProcessEnv) => [string, string[]];
+  } = {},
 ): Promise<Portal> {
   if (!fs.existsSync(path.join(ROOT, 'build/server/index.js'))) {
     throw new Error('No production build in build/: run `npm run build` first (npm run test:e2e does).');
@@ -123,10 +129,10 @@ export async function startPortal(
   await run(TSX, ['db/seed.ts'], env);
 
   const launcher = options.launcher ?? serveLauncher();
-  const child =
-    launcher === 'node'
-      ? spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(TSX, [path.join(ROOT, 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, args] =
+    launcher === 'node' ? [process.execPath, ['--import', 'tsx', path.join(ROOT, 'server.ts')]] : [TSX, [path.join(ROOT, 'server.ts')]];
+  const [wrappedCommand, wrappedArgs] = options.wrap ? options.wrap(command, args, env) : [command, args];
+  const child = spawn(wrappedCommand, wrappedArgs, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exitedWith = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

@@ -3,6 +3,7 @@ import { discussionCategories, posts, threads, type ThreadSubjectType } from '..
 import type { SessionUser } from '~/utils/auth.server';
 import { consumeRateLimit } from '~/utils/rate-limit.server';
 import type { FieldErrors } from '~/utils/validation.server';
+import { logger } from '~/utils/logger.server';
 import {
   BODY_MAX,
   POST_RATE_LIMIT,
@@ -38,7 +39,7 @@ export function notifyBatchMinutes(): number {
   if (!raw) return 15;
   const minutes = Number(raw);
   if (Number.isFinite(minutes) && minutes > 0) return minutes;
-  if (!warnedAboutBatchMinutes) console.warn(`NOTIFY_BATCH_MINUTES must be a positive number of minutes, got ${JSON.stringify(raw)}; using 15.`);
+  if (!warnedAboutBatchMinutes) logger.warn(`NOTIFY_BATCH_MINUTES must be a positive number of minutes, got ${JSON.stringify(raw)}; using 15.`);
   warnedAboutBatchMinutes = true;
   return 15;
 }
