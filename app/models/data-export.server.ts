@@ -15,6 +15,7 @@ import { absoluteUrl, env } from '~/utils/env.server';
 import { queueEmail } from '~/utils/mail.server';
 import { formatDateTime } from '~/utils/time';
 import { storedFilePath } from '~/utils/uploads.server';
+import { logger } from '~/utils/logger.server';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -339,7 +340,7 @@ export async function buildPendingExports(now = Date.now()): Promise<number> {
       });
       built++;
     } catch (error) {
-      console.error(`data export ${row.id}:`, error);
+      logger.error({ job: 'data-exports', exportId: row.id, err: error }, 'data export failed');
       db.update(dataExports)
         .set({ status: 'failed', error: String((error as Error)?.message ?? error).slice(0, 500) })
         .where(eq(dataExports.id, row.id))

@@ -102,7 +102,7 @@ export async function applyRetention(now = Date.now()): Promise<RetentionCounts>
     .set({ finishedAt: Date.now(), counts: JSON.stringify(counts) })
     .where(eq(retentionRuns.id, run.id))
     .run();
-  console.log(`retention: ${Object.entries(counts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  // The background job logs these counts (app/utils/jobs.server.ts).
   return counts;
 }
 
