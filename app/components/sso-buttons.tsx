@@ -2,7 +2,7 @@
 // to the provider's own page, which must be a full navigation, with or without JavaScript.
 import { Form } from '@remix-run/react';
 
-export type SsoButton = { id: string; label: string };
+type SsoButton = { id: string; label: string };
 
 export function SsoButtons({ providers, redirectTo }: { providers: SsoButton[]; redirectTo: string }) {
   if (providers.length === 0) return null;

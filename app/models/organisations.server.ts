@@ -146,7 +146,7 @@ export const organisationSsoSchema = z.object({
     .optional()
     .transform((s) => s === 'on'),
 });
-export type OrganisationSsoInput = z.infer<typeof organisationSsoSchema>;
+type OrganisationSsoInput = z.infer<typeof organisationSsoSchema>;
 
 export function getOrganisationSso(id: number) {
   const org = db.select({ entraTenantId: organisations.entraTenantId, ssoAutoApprove: organisations.ssoAutoApprove }).from(organisations).where(eq(organisations.id, id)).get();

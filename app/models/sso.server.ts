@@ -21,7 +21,7 @@ import { recordAudit } from './audit.server';
 
 type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 
-export type SsoSignIn =
+type SsoSignIn =
   | { kind: 'member'; userId: number; joined: boolean }
   | { kind: 'join-requested'; organisationName: string }
   | { kind: 'unknown-organisation'; domain: string | null }
@@ -161,7 +161,7 @@ export function signInWithSso(provider: Provider, claims: SsoClaims, now = Date.
   );
 }
 
-export type LinkOutcome = { ok: true; message: string } | { ok: false; message: string };
+type LinkOutcome = { ok: true; message: string } | { ok: false; message: string };
 
 /** A signed-in member adds a provider account: they proved control of both, so no address needs to match. */
 export function linkSsoIdentity(userId: number, provider: Provider, claims: SsoClaims, now = Date.now()): LinkOutcome {

@@ -11,8 +11,7 @@ import { absoluteUrl, env, isSecureOrLoopback } from './env.server';
 import { providerAssertedMfa } from '~/models/second-factors/policy';
 import { requestLog } from './logger.server';
 
-export const PROVIDER_IDS = ['microsoft', 'google', 'oidc'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+type ProviderId = 'microsoft' | 'google' | 'oidc';
 
 export type Provider = {
   id: ProviderId;
@@ -86,7 +85,7 @@ export function providerName(id: string): string {
   return findProvider(id)?.name ?? { microsoft: 'Microsoft', google: 'Google' }[id] ?? 'single sign-on';
 }
 
-export function callbackUrl(provider: Provider): string {
+function callbackUrl(provider: Provider): string {
   return absoluteUrl(`/auth/${provider.id}/callback`);
 }
 
@@ -115,7 +114,7 @@ export function forgetProviderConfigurationsForTests(): void {
   configurations.clear();
 }
 
-export type SsoErrorCode =
+type SsoErrorCode =
   | 'unavailable'
   | 'cancelled'
   | 'provider-error'
@@ -129,9 +128,9 @@ export type SsoErrorCode =
 const SELECT_ACCOUNT_HOSTS = ['accounts.google.com', 'login.microsoftonline.com'];
 const LOGIN_TTL_MS = 10 * 60 * 1000;
 /** The cookie that ties a sign-in started here to the browser that comes back with it (against login CSRF). */
-export const SSO_BROWSER_COOKIE = '__sso';
+const SSO_BROWSER_COOKIE = '__sso';
 
-export type Begin = { ok: true; url: string; setCookie: string } | { ok: false; error: SsoErrorCode };
+type Begin = { ok: true; url: string; setCookie: string } | { ok: false; error: SsoErrorCode };
 
 /** Starts the authorization code flow: a single-use row with state, nonce and PKCE verifier, then the provider's URL. */
 export async function beginSso(provider: Provider, options: { redirectTo: string; linkUserId?: number }, now = Date.now()): Promise<Begin> {
@@ -193,7 +192,7 @@ export type SsoClaims = {
   mfa: boolean;
 };
 
-export type Completion =
+type Completion =
   | { ok: true; claims: SsoClaims; redirectTo: string; linkUserId: number | null }
   | { ok: false; error: SsoErrorCode; redirectTo?: string; linkUserId?: number | null };
 

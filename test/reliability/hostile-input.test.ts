@@ -163,6 +163,9 @@ const FORMS: FormSpec[] = [
   { url: '/passkeys/options', as: ['visitor', 'member'], base: { purpose: 'sign-in' } },
   { url: '/reauthenticate', as: ['member'], base: { code: '123456', recoveryCode: 'abcde-fghij', response: '' }, intents: ['totp', 'recovery', 'passkey'] },
   { url: '/settings/calendar', as: ['member'], base: {}, intents: ['regenerate'] },
+  // Single sign-on (no provider configured here: starting one is a 404, never a 500)
+  { url: '/auth/oidc', as: ['visitor', 'member'], base: { redirectTo: '/', intent: 'link' } },
+  { url: '/auth/oidc/unlink', as: ['member'], base: { identityId: '1' } },
   // Workshops
   { url: '/workshops/new', as: ['coordinator'], base: WORKSHOP_BASE, intents: ['draft', 'publish'], markdown: ['agenda', 'summary'] },
   { url: '/workshops/{fuzzWorkshop}/edit', as: ['coordinator'], base: () => pageValues('/workshops/{fuzzWorkshop}/edit', 'coordinator'), markdown: ['agenda', 'summary'] },
@@ -212,6 +215,11 @@ const FORMS: FormSpec[] = [
   // Administration
   { url: '/admin/organisations', as: ['coordinator'], base: { name: 'Hostile organisation', kind: 'itp', description: '', website: '' } },
   { url: '/admin/organisations/{fuzzOrg}', as: ['coordinator'], base: { name: 'Fuzz organisation', kind: 'other', description: '', website: '' } },
+  {
+    url: '/admin/organisations/{fuzzOrg}',
+    as: ['coordinator'],
+    base: { intent: 'sso', emailDomains: 'fuzz.example.nz other.example.nz', entraTenantId: '0f3c2b8e-4a5d-4e6f-9a1b-2c3d4e5f6a7b', ssoAutoApprove: 'on' },
+  },
   { url: '/admin/invitations', as: ['coordinator'], base: () => ({ email: 'invitee@example.com', organisationId: fixtures.org, role: 'member', invitationId: '' }), intents: ['invite', 'revoke'] },
   { url: '/admin/join-requests', as: ['coordinator'], base: () => ({ requestId: fixtures.joinRequest, decision: 'decline', note: '' }) },
   { url: '/admin/members', as: ['coordinator'], base: () => ({ userId: fixtures.throwaway, role: 'member' }), intents: ['role', 'deactivate', 'reactivate'] },

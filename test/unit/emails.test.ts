@@ -5,6 +5,7 @@ import {
   joinRequestDecidedEmail,
   passwordResetEmail,
   renderEmail,
+  signInMethodLinkedEmail,
   verifyEmailEmail,
   wrapText,
 } from '../../emails';
@@ -57,6 +58,12 @@ const cases: Case[] = [
     build: () =>
       joinRequestDecidedEmail({ appUrl: APP, name: `Ana ${XSS}`, approved: false, loginUrl: url('/login'), note: `Sorry ${XSS}` }),
     links: [],
+  },
+  {
+    name: 'sign-in method linked',
+    build: () =>
+      signInMethodLinkedEmail({ appUrl: APP, name: `Rangi ${XSS}`, providerName: `Tuakiri ${XSS}`, accountEmail: 'rangi@example.nz', securityUrl: url('/settings/security') }),
+    links: [url('/settings/security')],
   },
 ];
 
