@@ -5,10 +5,15 @@ import stylesUrl from './styles/app.css?url';
 import { SiteHeader } from './components/site-header';
 import { FlashMessage } from './components/flash-message';
 import { GeneralErrorBoundary } from './components/error-boundary';
-import { getUser } from './utils/auth.server';
-import { readFlash } from './utils/flash.server';
+import { getUser, type SessionUser } from './utils/auth.server';
+import { readFlash, type Flash } from './utils/flash.server';
 import { useNonce } from './utils/nonce';
 import { withDescription } from '~/utils/meta';
+import { I18nextProvider } from 'react-i18next';
+import { i18nFor, useT } from './i18n/i18n';
+import { T, useLangOf } from './i18n/text';
+import { DEFAULT_LANGUAGE, LANGUAGES } from './i18n/languages';
+import { resolveLanguage } from './i18n/language.server';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesUrl },
@@ -20,7 +25,7 @@ export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credent
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);
   const { flash, setCookie } = await readFlash(request);
-  return data({ user, flash }, setCookie ? { headers: { 'Set-Cookie': setCookie } } : undefined);
+  return data({ user, flash, language: resolveLanguage(request) }, setCookie ? { headers: { 'Set-Cookie': setCookie } } : undefined);
 }
 
 export function useOptionalUser() {
@@ -30,8 +35,10 @@ export function useOptionalUser() {
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const rootData = useRouteLoaderData<typeof loader>('root');
+  const language = rootData?.language ?? DEFAULT_LANGUAGE;
+  const htmlLang = LANGUAGES.find((l) => l.code === language)?.htmlLang ?? DEFAULT_LANGUAGE;
   return (
-    <html lang="en-NZ">
+    <html lang={htmlLang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -39,27 +46,38 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <SiteHeader user={rootData?.user ?? null} />
-        <main id="main" tabIndex={-1}>
-          {rootData?.flash ? <FlashMessage flash={rootData.flash} /> : null}
-          {children}
-        </main>
-        <footer className="site-footer">
-          <p>
-            Micro-credentials Community of Practice: ITPs, ITOs, professional bodies, NZBED, TEC and NZQA working
-            together on micro-credentials in engineering education. Times are shown in New Zealand time.
-          </p>
-          <p>
-            <Link to="/privacy">Privacy</Link>
-          </p>
-        </footer>
+        <I18nextProvider i18n={i18nFor(language)}>
+          <Page user={rootData?.user ?? null} flash={rootData?.flash ?? null}>
+            {children}
+          </Page>
+        </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
     </html>
+  );
+}
+
+function Page({ user, flash, children }: { user: SessionUser | null; flash: Flash | null; children: React.ReactNode }) {
+  const { t } = useT();
+  const langOf = useLangOf();
+  return (
+    <>
+      <T k="site.skipToContent" as="a" className="skip-link" href="#main" />
+      <SiteHeader user={user} />
+      <main id="main" tabIndex={-1}>
+        {flash ? <FlashMessage flash={flash} /> : null}
+        {children}
+      </main>
+      <footer className="site-footer">
+        <T k="site.footer" as="p" />
+        <p>
+          <Link to="/privacy" lang={langOf('site.privacy')}>
+            {t('site.privacy')}
+          </Link>
+        </p>
+      </footer>
+    </>
   );
 }
 

@@ -83,6 +83,8 @@ export const users = sqliteTable(
     erasedAt: integer('erased_at'),
     // When the person last became a coordinator: the second-factor grace period (MFA_GRACE_DAYS) counts from here.
     roleGivenAt: integer('role_given_at'),
+    // Interface and email language (a code from app/i18n/languages.ts); null: follow the browser.
+    language: text('language'),
     createdAt: integer('created_at').notNull().default(now),
   },
   (t) => [

@@ -13,6 +13,7 @@ import { field, type FieldErrors } from '~/utils/validation.server';
 import { ROLE_LABELS, slugify } from '~/utils/labels';
 import { recordAudit } from './audit.server';
 import { recordSecurityChange } from './second-factors/factors.server';
+import { LANGUAGES, type Language } from '~/i18n/languages';
 
 const MINUTE = 60_000;
 export const SIGN_IN_LIMITS = { perAccount: 10, perIp: 50, windowMs: 15 * MINUTE };
@@ -157,6 +158,8 @@ export const profileSchema = z.object({
   jobTitle: field.optionalText('your job title', 120),
   bio: field.optionalText('your bio', 2000),
   interests: field.optionalText('your interests', 500),
+  // '' follows the browser.
+  language: z.enum(['', ...LANGUAGES.map((l) => l.code)], { error: 'Choose a language from the list.' }).default(''),
 });
 
 export function updateProfile(user: SessionUser, input: z.infer<typeof profileSchema>) {
@@ -165,7 +168,15 @@ export function updateProfile(user: SessionUser, input: z.infer<typeof profileSc
     .map((s) => s.trim())
     .filter(Boolean)
     .join(', ');
-  db.update(users).set({ ...input, interests }).where(eq(users.id, user.id)).run();
+  db.update(users)
+    .set({ ...input, interests, language: input.language || null })
+    .where(eq(users.id, user.id))
+    .run();
+}
+
+/** The member's interface and email language (from the language switch). */
+export function setLanguage(user: SessionUser, language: Language | null) {
+  db.update(users).set({ language }).where(eq(users.id, user.id)).run();
 }
 
 export function getProfile(userId: number) {
@@ -178,6 +189,7 @@ export function getProfile(userId: number) {
       jobTitle: users.jobTitle,
       bio: users.bio,
       interests: users.interests,
+      language: users.language,
       createdAt: users.createdAt,
       deactivatedAt: users.deactivatedAt,
       organisationId: users.organisationId,

@@ -3,7 +3,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
-import { FormError, SubmitButton, TextAreaField, TextField } from '~/components/forms';
+import { FormError, SelectField, SubmitButton, TextAreaField, TextField } from '~/components/forms';
+import { LANGUAGES } from '~/i18n/languages';
+import { languageCookie } from '~/i18n/language.server';
+import { useT } from '~/i18n/i18n';
 import { getProfile, profileSchema, updateProfile } from '~/models/accounts.server';
 import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
@@ -27,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       jobTitle: profile.jobTitle,
       bio: profile.bio,
       interests: profile.interests,
+      language: profile.language ?? '',
       organisationName: profile.organisationName,
       organisationSlug: profile.organisationSlug,
     },
@@ -38,10 +42,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parseForm(profileSchema, await readFormData(request));
   if (!form.ok) return data<{ errors: FieldErrors; values: FormValues }>({ errors: form.errors, values: form.values }, { status: 400 });
   updateProfile(user, form.data);
-  return redirectWithFlash(request, '/settings/profile', 'Your profile has been saved.');
+  const headers = { 'Set-Cookie': languageCookie(form.data.language || null) };
+  return redirectWithFlash(request, '/settings/profile', 'Your profile has been saved.', 'success', headers);
 }
 
 export default function ProfileSettings() {
+  const { t } = useT();
   const { profile } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = actionData?.errors;
@@ -91,6 +97,14 @@ export default function ProfileSettings() {
           defaultValue={values?.interests ?? profile.interests}
           hint="Separate them with commas, for example: stacking, recognition of prior learning, NZDE."
           errors={errors?.interests}
+        />
+        <SelectField
+          label={t('language.label')}
+          name="language"
+          defaultValue={values?.language ?? profile.language}
+          hint={t('language.settingHint')}
+          options={[{ value: '', label: t('language.followBrowser') }, ...LANGUAGES.map((l) => ({ value: l.code, label: l.name, lang: l.htmlLang }))]}
+          errors={errors?.language}
         />
         <SubmitButton pendingText="Saving…">Save profile</SubmitButton>
       </Form>

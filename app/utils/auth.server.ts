@@ -22,6 +22,8 @@ export type SessionUser = {
   organisationId: number;
   organisationName: string;
   organisationSlug: string;
+  /** Chosen interface language, or null to follow the browser (app/i18n). */
+  language?: string | null;
 };
 export type Session = {
   id: string;
@@ -90,6 +92,7 @@ const sessionQueries = once(() => ({
         organisationId: users.organisationId,
         organisationName: organisations.name,
         organisationSlug: organisations.slug,
+        language: users.language,
         deactivatedAt: users.deactivatedAt,
       },
     })

@@ -55,18 +55,45 @@ const partsFormatter = new Intl.DateTimeFormat('en-US', {
   second: 'numeric',
 });
 
-function namesFrom(options: Intl.DateTimeFormatOptions, count: number, dateFor: (i: number) => number): string[] {
-  const fmt = new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: 'UTC' });
+function namesFrom(locale: string, options: Intl.DateTimeFormatOptions, count: number, dateFor: (i: number) => number): string[] {
+  const fmt = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
   return Array.from({ length: count }, (_, i) => fmt.format(dateFor(i)));
 }
 
-// 2023-01-01 was a Sunday, so 1 + i January 2023 has weekday index i.
-const WEEKDAY_SHORT = namesFrom({ weekday: 'short' }, 7, (i) => Date.UTC(2023, 0, 1 + i));
-const MONTH_SHORT = namesFrom({ month: 'short' }, 12, (i) => Date.UTC(2023, i, 15));
-const MONTH_LONG = namesFrom({ month: 'long' }, 12, (i) => Date.UTC(2023, i, 15));
+/** Names and formatters of one display language, built the first time that language is used. */
+interface LocaleTables {
+  weekdayShort: string[];
+  monthShort: string[];
+  monthLong: string[];
+  am: string;
+  pm: string;
+  relative: Intl.RelativeTimeFormat;
+  relativeAuto: Intl.RelativeTimeFormat;
+}
 
-const relativeFormatter = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'always' });
-const relativeFormatterAuto = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
+const localeTables = new Map<string, LocaleTables>();
+
+function tablesFor(locale: string): LocaleTables {
+  let tables = localeTables.get(locale);
+  if (!tables) {
+    const dayPeriod = (hour: number) =>
+      new Intl.DateTimeFormat(locale, { hour: 'numeric', hour12: true, timeZone: 'UTC' })
+        .formatToParts(Date.UTC(2023, 0, 1, hour))
+        .find((part) => part.type === 'dayPeriod')?.value ?? (hour < 12 ? 'am' : 'pm');
+    tables = {
+      // 2023-01-01 was a Sunday, so 1 + i January 2023 has weekday index i.
+      weekdayShort: namesFrom(locale, { weekday: 'short' }, 7, (i) => Date.UTC(2023, 0, 1 + i)),
+      monthShort: namesFrom(locale, { month: 'short' }, 12, (i) => Date.UTC(2023, i, 15)),
+      monthLong: namesFrom(locale, { month: 'long' }, 12, (i) => Date.UTC(2023, i, 15)),
+      am: dayPeriod(9),
+      pm: dayPeriod(15),
+      relative: new Intl.RelativeTimeFormat(locale, { numeric: 'always' }),
+      relativeAuto: new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }),
+    };
+    localeTables.set(locale, tables);
+  }
+  return tables;
+}
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -257,28 +284,30 @@ function pad4(n: number): string {
   return String(n).padStart(4, '0');
 }
 
-function timeOf(p: ZonedParts): string {
+function timeOf(p: ZonedParts, locale: string): string {
   const h12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
-  return `${h12}:${pad2(p.minute)} ${p.hour < 12 ? 'am' : 'pm'}`;
+  const t = tablesFor(locale);
+  return `${h12}:${pad2(p.minute)} ${p.hour < 12 ? t.am : t.pm}`;
 }
 
-function shortDateOf(p: ZonedParts): string {
-  return `${WEEKDAY_SHORT[p.weekday]} ${p.day} ${MONTH_SHORT[p.month - 1]} ${p.year}`;
+function shortDateOf(p: ZonedParts, locale: string): string {
+  const t = tablesFor(locale);
+  return `${t.weekdayShort[p.weekday]} ${p.day} ${t.monthShort[p.month - 1]} ${p.year}`;
 }
 
-function dateTimeOf(p: ZonedParts): string {
-  return `${shortDateOf(p)}, ${timeOf(p)} ${abbreviationForOffset(p.offsetMinutes)}`;
+function dateTimeOf(p: ZonedParts, locale: string): string {
+  return `${shortDateOf(p, locale)}, ${timeOf(p, locale)} ${abbreviationForOffset(p.offsetMinutes)}`;
 }
 
 /** "Fri 10 Apr 2026, 9:30 am NZST" */
-export function formatDateTime(d: DateInput): string {
-  return dateTimeOf(getZonedParts(d));
+export function formatDateTime(d: DateInput, locale: string = LOCALE): string {
+  return dateTimeOf(getZonedParts(d), locale);
 }
 
 /** "10 April 2026" */
-export function formatDate(d: DateInput): string {
+export function formatDate(d: DateInput, locale: string = LOCALE): string {
   const p = getZonedParts(d);
-  return `${p.day} ${MONTH_LONG[p.month - 1]} ${p.year}`;
+  return `${p.day} ${tablesFor(locale).monthLong[p.month - 1]} ${p.year}`;
 }
 
 /**
@@ -291,8 +320,8 @@ export function formatSince(d: DateInput): string {
 }
 
 /** "9:30 am" */
-export function formatTime(d: DateInput): string {
-  return timeOf(getZonedParts(d));
+export function formatTime(d: DateInput, locale: string = LOCALE): string {
+  return timeOf(getZonedParts(d), locale);
 }
 
 /**
@@ -300,24 +329,25 @@ export function formatTime(d: DateInput): string {
  * (if DST changes during that day, both ends carry their own abbreviation).
  * Otherwise both ends in full, separated by " – ".
  */
-export function formatDateRange(start: DateInput, end: DateInput): string {
+export function formatDateRange(start: DateInput, end: DateInput, locale: string = LOCALE): string {
   const s = getZonedParts(start);
   const e = getZonedParts(end);
   const sameDay = s.year === e.year && s.month === e.month && s.day === e.day;
-  if (!sameDay) return `${dateTimeOf(s)} – ${dateTimeOf(e)}`;
+  if (!sameDay) return `${dateTimeOf(s, locale)} – ${dateTimeOf(e, locale)}`;
   const sAbbr = abbreviationForOffset(s.offsetMinutes);
   const eAbbr = abbreviationForOffset(e.offsetMinutes);
   if (sAbbr !== eAbbr) {
-    return `${shortDateOf(s)}, ${timeOf(s)} ${sAbbr} – ${timeOf(e)} ${eAbbr}`;
+    return `${shortDateOf(s, locale)}, ${timeOf(s, locale)} ${sAbbr} – ${timeOf(e, locale)} ${eAbbr}`;
   }
-  return `${shortDateOf(s)}, ${timeOf(s)} – ${timeOf(e)} ${eAbbr}`;
+  return `${shortDateOf(s, locale)}, ${timeOf(s, locale)} – ${timeOf(e, locale)} ${eAbbr}`;
 }
 
 /**
  * Relative phrase such as "3 days ago" or "in 2 hours" (positive = future).
  * Under 45 seconds either way reads "now".
  */
-export function relativeTimeFrom(d: DateInput, now: DateInput = new Date()): string {
+export function relativeTimeFrom(d: DateInput, now: DateInput = new Date(), locale: string = LOCALE): string {
+  const { relative, relativeAuto } = tablesFor(locale);
   const diff = toMillis(d) - toMillis(now);
   const abs = Math.abs(diff);
   const sign = diff < 0 ? -1 : 1;
@@ -329,11 +359,11 @@ export function relativeTimeFrom(d: DateInput, now: DateInput = new Date()): str
     ['week', 7 * DAY_MS, 4 * 7 * DAY_MS],
     ['month', 30.436875 * DAY_MS, 11 * 30.436875 * DAY_MS],
   ];
-  if (abs < 45_000) return relativeFormatterAuto.format(0, 'second');
+  if (abs < 45_000) return relativeAuto.format(0, 'second');
   for (const [unit, size, limit] of units) {
-    if (abs < limit) return relativeFormatter.format(sign * Math.max(1, Math.round(abs / size)), unit);
+    if (abs < limit) return relative.format(sign * Math.max(1, Math.round(abs / size)), unit);
   }
-  return relativeFormatter.format(sign * Math.max(1, Math.round(abs / (365.2425 * DAY_MS))), 'year');
+  return relative.format(sign * Math.max(1, Math.round(abs / (365.2425 * DAY_MS))), 'year');
 }
 
 // ---------------------------------------------------------------------------
@@ -365,7 +395,7 @@ function isValidCalendarDate(year: number, month: number, day: number): boolean 
 function describeWall(year: number, month: number, day: number, hour: number, minute: number): string {
   const weekday = new Date(utc(year, month, day)).getUTCDay();
   const p: ZonedParts = { year, month, day, hour, minute, second: 0, weekday, offsetMinutes: 0 };
-  return `${timeOf(p)} on ${shortDateOf(p)}`;
+  return `${timeOf(p, LOCALE)} on ${shortDateOf(p, LOCALE)}`;
 }
 
 /**
