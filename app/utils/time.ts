@@ -60,6 +60,12 @@ function namesFrom(locale: string, options: Intl.DateTimeFormatOptions, count: n
   return Array.from({ length: count }, (_, i) => fmt.format(dateFor(i)));
 }
 
+/** Month names as they stand in a date ("10 Āpereira"), which in some languages differ from the month alone. */
+function monthNamesFrom(locale: string, month: 'short' | 'long'): string[] {
+  const fmt = new Intl.DateTimeFormat(locale, { day: 'numeric', month, timeZone: 'UTC' });
+  return Array.from({ length: 12 }, (_, i) => fmt.formatToParts(Date.UTC(2023, i, 15)).find((p) => p.type === 'month')!.value);
+}
+
 /** Names and formatters of one display language, built the first time that language is used. */
 interface LocaleTables {
   weekdayShort: string[];
@@ -83,8 +89,8 @@ function tablesFor(locale: string): LocaleTables {
     tables = {
       // 2023-01-01 was a Sunday, so 1 + i January 2023 has weekday index i.
       weekdayShort: namesFrom(locale, { weekday: 'short' }, 7, (i) => Date.UTC(2023, 0, 1 + i)),
-      monthShort: namesFrom(locale, { month: 'short' }, 12, (i) => Date.UTC(2023, i, 15)),
-      monthLong: namesFrom(locale, { month: 'long' }, 12, (i) => Date.UTC(2023, i, 15)),
+      monthShort: monthNamesFrom(locale, 'short'),
+      monthLong: monthNamesFrom(locale, 'long'),
       am: dayPeriod(9),
       pm: dayPeriod(15),
       relative: new Intl.RelativeTimeFormat(locale, { numeric: 'always' }),
@@ -360,10 +366,12 @@ export function relativeTimeFrom(d: DateInput, now: DateInput = new Date(), loca
     ['month', 30.436875 * DAY_MS, 11 * 30.436875 * DAY_MS],
   ];
   if (abs < 45_000) return relativeAuto.format(0, 'second');
+  // CLDR's te reo Māori patterns already say "i mua" (ago) yet ICU keeps the minus sign ("-2 rā i mua"): drop it.
+  const phrase = (value: number, unit: Intl.RelativeTimeFormatUnit) => relative.format(value, unit).replace(/[-\u2212](?=\d)/, '');
   for (const [unit, size, limit] of units) {
-    if (abs < limit) return relative.format(sign * Math.max(1, Math.round(abs / size)), unit);
+    if (abs < limit) return phrase(sign * Math.max(1, Math.round(abs / size)), unit);
   }
-  return relative.format(sign * Math.max(1, Math.round(abs / (365.2425 * DAY_MS))), 'year');
+  return phrase(sign * Math.max(1, Math.round(abs / (365.2425 * DAY_MS))), 'year');
 }
 
 // ---------------------------------------------------------------------------
