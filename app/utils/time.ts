@@ -322,7 +322,7 @@ export function formatDate(d: DateInput, locale: string = LOCALE): string {
  */
 export function formatSince(d: DateInput): string {
   const p = getZonedParts(d);
-  return `${p.day} ${MONTH_LONG[p.month - 1]} ${p.year}, ${timeOf(p)} NZ time`;
+  return `${p.day} ${tablesFor(LOCALE).monthLong[p.month - 1]} ${p.year}, ${timeOf(p, LOCALE)} NZ time`;
 }
 
 /** "9:30 am" */
