@@ -25,7 +25,7 @@ export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credent
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);
   const { flash, setCookie } = await readFlash(request);
-  return data({ user, flash, language: resolveLanguage(request) }, setCookie ? { headers: { 'Set-Cookie': setCookie } } : undefined);
+  return data({ user, flash, language: resolveLanguage(request, user?.language) }, setCookie ? { headers: { 'Set-Cookie': setCookie } } : undefined);
 }
 
 export function useOptionalUser() {

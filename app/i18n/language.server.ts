@@ -1,13 +1,12 @@
-// Which language a request gets: a member's saved choice, else the visitor's cookie, else the browser's
-// Accept-Language, else English.
+// Which language a request gets: a member's saved choice (passed in by the caller), else the visitor's cookie, else
+// the browser's Accept-Language, else English.
 import Negotiator from 'negotiator';
-import { getUser, readCookie } from '~/utils/auth.server';
+import { readCookie } from '~/utils/cookies.server';
 import { DEFAULT_LANGUAGE, isLanguage, LANGUAGE_COOKIE, LANGUAGES, type Language } from './languages';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
-export function resolveLanguage(request: Request): Language {
-  const saved = getUser(request)?.language;
+export function resolveLanguage(request: Request, saved: string | null | undefined): Language {
   if (isLanguage(saved)) return saved;
   const cookie = readCookie(request, LANGUAGE_COOKIE);
   if (isLanguage(cookie)) return cookie;

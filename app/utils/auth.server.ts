@@ -9,6 +9,7 @@ import { sessions, users, organisations, type Role } from '../../db/schema';
 import { env } from './env.server';
 import { noteMember } from './logger.server';
 import { once } from './prepared.server';
+import { readCookie } from './cookies.server';
 import { requireAdminSecondFactor } from './second-factor.server';
 
 export const SESSION_COOKIE = '__session';
@@ -169,15 +170,6 @@ export function blankSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secureCookies() ? '; Secure' : ''}`;
 }
 
-export function readCookie(request: Request, name: string): string | null {
-  const header = request.headers.get('Cookie');
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eqAt = part.indexOf('=');
-    if (eqAt > 0 && part.slice(0, eqAt).trim() === name) return part.slice(eqAt + 1).trim() || null;
-  }
-  return null;
-}
 
 // A request is validated once however many loaders ask (root and the route both do).
 const perRequest = new WeakMap<Request, { session: Session; user: SessionUser } | null>();

@@ -2,6 +2,7 @@
 // discovery (lazily, so a provider that is down never stops the portal), and the authorization code flow with PKCE,
 // state and nonce. Who the person is, and whether they may come in, is decided in app/models/sso.server.ts.
 import * as client from 'openid-client';
+import { readCookie } from './cookies.server';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import { db } from '../../db/client.server';
 import { ssoLogins } from '../../db/schema';
@@ -195,14 +196,6 @@ export type SsoClaims = {
 type Completion =
   | { ok: true; claims: SsoClaims; redirectTo: string; linkUserId: number | null }
   | { ok: false; error: SsoErrorCode; redirectTo?: string; linkUserId?: number | null };
-
-function readCookie(request: Request, name: string): string | null {
-  for (const part of (request.headers.get('Cookie') ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim() || null;
-  }
-  return null;
-}
 
 function asString(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim() : null;

@@ -7,7 +7,8 @@ import { adminAccess } from '~/models/second-factors/policy';
 import { spendRecoveryCode } from '~/models/second-factors/recovery-codes.server';
 import { verifyTotpCode } from '~/models/second-factors/totp.server';
 import { consumePendingSignIn, createPendingSignIn, findPendingSignIn, PENDING_SIGN_IN_TTL_MS, roleGivenAt, type PendingSignIn } from '~/models/second-factors/sign-in.server';
-import { createSession, generateToken, readCookie, sessionCookie, type Session, type SessionAuth, type SessionUser, type SignInMethod } from './auth.server';
+import { readCookie } from './cookies.server';
+import { createSession, generateToken, sessionCookie, type Session, type SessionAuth, type SessionUser, type SignInMethod } from './auth.server';
 import { safeRedirectPath } from './http.server';
 import { env } from './env.server';
 
