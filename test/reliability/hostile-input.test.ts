@@ -166,6 +166,12 @@ const FORMS: FormSpec[] = [
   // Single sign-on (no provider configured here: starting one is a 404, never a 500)
   { url: '/auth/oidc', as: ['visitor', 'member'], base: { redirectTo: '/', intent: 'link' } },
   { url: '/auth/oidc/unlink', as: ['member'], base: { identityId: '1' } },
+  // Language switch, privacy and reports (no real erasure: the request id names nobody)
+  { url: '/language', as: ['visitor', 'member'], base: { language: 'mi-NZ', redirectTo: '/' } },
+  { url: '/settings/privacy', as: ['member'], base: { confirm: 'yes', removePosts: '' }, intents: ['export', 'erase', 'withdraw-erasure'] },
+  { url: '/privacy/export/not-a-token/download', as: ['member'], base: {} },
+  { url: '/admin/erasure', as: ['coordinator'], base: { requestId: '999999', email: 'nobody@example.org', reference: 'Letter of 1 May' }, intents: ['decline', 'written'] },
+  { url: '/admin/reports', as: ['coordinator'], base: { from: '2025-01-01', to: '2025-12-31' } },
   // Workshops
   { url: '/workshops/new', as: ['coordinator'], base: WORKSHOP_BASE, intents: ['draft', 'publish'], markdown: ['agenda', 'summary'] },
   { url: '/workshops/{fuzzWorkshop}/edit', as: ['coordinator'], base: () => pageValues('/workshops/{fuzzWorkshop}/edit', 'coordinator'), markdown: ['agenda', 'summary'] },
