@@ -64,6 +64,8 @@ const MATRIX: Row[] = [
   ['GET /auth/oidc/callback?state=x&code=y',                       404,      404,      404,      404,      404],
   ['POST /auth/oidc/unlink identityId=999999',                     LOGIN,    REDIRECT, REDIRECT, REDIRECT, REDIRECT],
   ['POST /logout',                                                 REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
+  // The language switch: anyone may choose (a cookie, and the member's record when signed in)
+  ['POST /language language=mi-NZ&redirectTo=%2F',                  REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT],
   // Second factors: the second step needs a pending sign-in (none here); a step-up needs a factor (none here)
   ['GET /login/verify',                                            LOGIN,    LOGIN,    LOGIN,    LOGIN,    LOGIN],
   ['POST /login/verify intent=totp&code=123456',                   400,      400,      400,      400,      400],
