@@ -15,7 +15,8 @@ const NAV = [
   { to: '/members', key: 'nav.members' },
 ];
 
-export function SiteHeader({ user }: { user: SessionUser | null }) {
+/** `showAdmin` comes from the root loader's `can(user, 'admin:view')`: components never decide permissions. */
+export function SiteHeader({ user, showAdmin }: { user: SessionUser | null; showAdmin: boolean }) {
   const { t } = useT();
   const langOf = useLangOf();
   return (
@@ -33,7 +34,7 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
                 </NavLink>
               </li>
             ))}
-            {user?.role === 'coordinator' ? (
+            {showAdmin ? (
               <li>
                 <NavLink to="/admin" lang={langOf('nav.admin')}>
                   {t('nav.admin')}

@@ -20,6 +20,9 @@ export {
   completeWorkshop,
 } from './workshops/scheduling.server';
 export {
+  attendanceOpen,
+  recordOpen,
+  type AttendanceOutcome,
   markAttendance,
   type RecordInput,
   parseRecordForm,
@@ -33,7 +36,6 @@ export {
   getWorkshopBySlug,
   getWorkshopById,
   getWorkshopAudience,
-  canViewWorkshop,
   seatSummary,
   listAttendees,
   listRsvpsForCoordinator,

@@ -22,6 +22,7 @@ import {
 } from '~/models/case-studies.server';
 import type { CaseStudyFormValues } from '~/models/case-study-fields';
 import { requireUser, type SessionUser } from '~/utils/auth.server';
+import { authorize } from '~/utils/permissions.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
@@ -35,7 +36,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
 /** The case study, if this person may edit it: 404 when they cannot even see it, 403 when they can but not edit. */
 function editableCaseStudy(user: SessionUser, slug: string | undefined): CaseStudyDetail {
   const found = getCaseStudyBySlug(slug ?? '', user) ?? notFound('There is no case study at this address.');
-  if (!found.canEdit) throw new Response('Only this pilot’s project managers and coordinators can edit it.', { status: 403 });
+  authorize(user, 'case-study:edit', found.caseStudy);
   return found.caseStudy;
 }
 

@@ -8,6 +8,7 @@ import { pageParam } from '~/utils/http.server';
 import { formatDateRange } from '~/utils/time';
 import { seatsText } from '~/utils/workshop-text';
 import { withDescription } from '~/utils/meta';
+import { can } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Workshops · Micro-credentials CoP' }], 'Upcoming and past workshops of the Micro-credentials Community of Practice, in New Zealand time, with seats, waitlists and records of what was decided.');
 
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     restricted: w.audience === 'organisations',
   });
   return {
-    coordinator: viewer?.role === 'coordinator',
+    coordinator: can(viewer, 'workshop:schedule'),
     upcoming: upcoming.map((w) => item(w, true)),
     past: past.map((w) => item(w, false)),
     pages: { upcoming: upcomingPage, moreUpcoming, past: pastPage, morePast },

@@ -1,12 +1,13 @@
 // The captured-mail viewer at /dev/mail: only while mail goes to files (never when SMTP_URL is set), coordinators only.
-import { requireCoordinator, type SessionUser } from './auth.server';
+import { type SessionUser } from './auth.server';
 import { notFound } from './http.server';
 import { usesFileTransport } from './mail.server';
+import { requireAllowed } from './permissions.server';
 
 /** 404 for everyone when real mail is sent (the pages do not exist); otherwise visitors sign in and others get 403. */
 export function requireDevMailAccess(request: Request): SessionUser {
   if (!usesFileTransport()) notFound();
-  return requireCoordinator(request);
+  return requireAllowed(request, 'admin:view');
 }
 
 /** The http(s) links in a plain-text email, in order, without repeats, so a demo user can click through. */

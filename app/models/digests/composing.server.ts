@@ -12,6 +12,7 @@ import { DEFAULT_PERIOD_MS, all, get, run, stmt } from './shared.server';
 import { type GatheredItem, gatherDigestItems, plural } from './gathering.server';
 import { type DigestRow, digestRow, listDigestItems } from './reading.server';
 import { type DigestAudience, countRecipients } from './audience.server';
+import { authorize } from '~/utils/permissions.server';
 
 // Composing
 
@@ -40,7 +41,8 @@ export function hasNews(items: GatheredItem[]): boolean {
 }
 
 /** A new draft holding everything new since the last digest went out (or the last 7 days). Returns its id. */
-export function createDigest(actor: Pick<SessionUser, 'id'> | null, now = Date.now()): number {
+export function createDigest(actor: Pick<SessionUser, 'id' | 'role'> | null, now = Date.now()): number {
+  if (actor) authorize(actor, 'digest:manage');
   return db.transaction(
     (tx) => {
       const sinceAt = lastDigestSentAt() ?? now - DEFAULT_PERIOD_MS;
@@ -120,7 +122,8 @@ type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
  * Runs a change to a draft or scheduled digest in one IMMEDIATE transaction (so it cannot interleave with sending
  * it) and records who did it in the audit log.
  */
-export function editDigest(actor: Pick<SessionUser, 'id'>, digestId: number, change: (d: DigestRow, tx: Tx) => Outcome & { audit?: string }): Outcome {
+export function editDigest(actor: Pick<SessionUser, 'id' | 'role'>, digestId: number, change: (d: DigestRow, tx: Tx) => Outcome & { audit?: string }): Outcome {
+  authorize(actor, 'digest:manage');
   return db.transaction(
     (tx) => {
       const d = digestRow(digestId);
@@ -134,7 +137,7 @@ export function editDigest(actor: Pick<SessionUser, 'id'>, digestId: number, cha
   );
 }
 
-export function updateDigestText(actor: Pick<SessionUser, 'id'>, digestId: number, input: z.infer<typeof digestTextSchema>): Outcome {
+export function updateDigestText(actor: Pick<SessionUser, 'id' | 'role'>, digestId: number, input: z.infer<typeof digestTextSchema>): Outcome {
   return editDigest(actor, digestId, () => {
     const introMd = input.intro.replace(/\r\n?/g, '\n');
     run(
@@ -148,7 +151,7 @@ export function updateDigestText(actor: Pick<SessionUser, 'id'>, digestId: numbe
   });
 }
 
-export function removeDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number, itemId: number): Outcome {
+export function removeDigestItem(actor: Pick<SessionUser, 'id' | 'role'>, digestId: number, itemId: number): Outcome {
   return editDigest(actor, digestId, () => {
     const item = get<{ title: string }>(`select json_extract(payload, '$.title') as title from digest_items where id = ? and digest_id = ?`, itemId, digestId);
     if (!item) return { ok: false, status: 404, message: 'That item is no longer in this digest.' };
@@ -158,7 +161,7 @@ export function removeDigestItem(actor: Pick<SessionUser, 'id'>, digestId: numbe
 }
 
 /** Moves an item one place up or down within its section (the email groups items by section). */
-export function moveDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number, itemId: number, direction: 'up' | 'down'): Outcome {
+export function moveDigestItem(actor: Pick<SessionUser, 'id' | 'role'>, digestId: number, itemId: number, direction: 'up' | 'down'): Outcome {
   return editDigest(actor, digestId, () => {
     const items = listDigestItems(digestId);
     const index = items.findIndex((i) => i.id === itemId);
@@ -176,7 +179,7 @@ export function moveDigestItem(actor: Pick<SessionUser, 'id'>, digestId: number,
   });
 }
 
-export function setDigestAudience(actor: Pick<SessionUser, 'id'>, digestId: number, audience: DigestAudience): Outcome {
+export function setDigestAudience(actor: Pick<SessionUser, 'id' | 'role'>, digestId: number, audience: DigestAudience): Outcome {
   return editDigest(actor, digestId, () => {
     run('update digests set audience = ? where id = ?', JSON.stringify(audience), digestId);
     const count = plural(countRecipients(audience), 'person', 'people');
@@ -184,7 +187,8 @@ export function setDigestAudience(actor: Pick<SessionUser, 'id'>, digestId: numb
   });
 }
 
-export function deleteDigest(actor: Pick<SessionUser, 'id'>, digestId: number): Outcome {
+export function deleteDigest(actor: Pick<SessionUser, 'id' | 'role'>, digestId: number): Outcome {
+  authorize(actor, 'digest:manage');
   return db.transaction(
     (tx) => {
       const d = digestRow(digestId);
