@@ -7,7 +7,6 @@ import { FlashMessage } from './components/flash-message';
 import { GeneralErrorBoundary } from './components/error-boundary';
 import { getUser, type SessionUser } from './utils/auth.server';
 import { readFlash, type Flash } from './utils/flash.server';
-import { can } from './utils/permissions.server';
 import { useNonce } from './utils/nonce';
 import { withDescription } from '~/utils/meta';
 import { I18nextProvider } from 'react-i18next';
@@ -26,9 +25,7 @@ export const meta: MetaFunction = () => withDescription([{ title: 'Micro-credent
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);
   const { flash, setCookie } = await readFlash(request);
-  // What the header offers is decided by the permission module, like every other button.
-  const nav = { admin: can(user, 'admin:view') };
-  return data({ user, nav, flash, language: resolveLanguage(request, user?.language) }, setCookie ? { headers: { 'Set-Cookie': setCookie } } : undefined);
+  return data({ user, flash, language: resolveLanguage(request, user?.language) }, setCookie ? { headers: { 'Set-Cookie': setCookie } } : undefined);
 }
 
 export function useOptionalUser() {
@@ -50,7 +47,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         <I18nextProvider i18n={i18nFor(language)}>
-          <Page user={rootData?.user ?? null} showAdmin={rootData?.nav.admin ?? false} flash={rootData?.flash ?? null}>
+          <Page user={rootData?.user ?? null} flash={rootData?.flash ?? null}>
             {children}
           </Page>
         </I18nextProvider>
@@ -61,13 +58,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
-function Page({ user, showAdmin, flash, children }: { user: SessionUser | null; showAdmin: boolean; flash: Flash | null; children: React.ReactNode }) {
+function Page({ user, flash, children }: { user: SessionUser | null; flash: Flash | null; children: React.ReactNode }) {
   const { t } = useT();
   const langOf = useLangOf();
   return (
     <>
       <T k="site.skipToContent" as="a" className="skip-link" href="#main" />
-      <SiteHeader user={user} showAdmin={showAdmin} />
+      <SiteHeader user={user} />
       <main id="main" tabIndex={-1}>
         {flash ? <FlashMessage flash={flash} /> : null}
         {children}

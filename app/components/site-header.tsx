@@ -15,8 +15,7 @@ const NAV = [
   { to: '/members', key: 'nav.members' },
 ];
 
-/** `showAdmin` comes from the root loader's `can(user, 'admin:view')`: components never decide permissions. */
-export function SiteHeader({ user, showAdmin }: { user: SessionUser | null; showAdmin: boolean }) {
+export function SiteHeader({ user }: { user: SessionUser | null }) {
   const { t } = useT();
   const langOf = useLangOf();
   return (
@@ -34,7 +33,7 @@ export function SiteHeader({ user, showAdmin }: { user: SessionUser | null; show
                 </NavLink>
               </li>
             ))}
-            {showAdmin ? (
+            {user?.role === 'coordinator' ? (
               <li>
                 <NavLink to="/admin" lang={langOf('nav.admin')}>
                   {t('nav.admin')}

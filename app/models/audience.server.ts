@@ -11,7 +11,7 @@ import type { SessionUser } from '~/utils/auth.server';
 
 export const AGENCY_KINDS: readonly OrganisationKind[] = ['nzbed', 'tec', 'nzqa'];
 
-type Viewer = (Pick<SessionUser, 'role'> & Partial<Pick<SessionUser, 'organisationId'>>) | null | undefined;
+type Viewer = Pick<SessionUser, 'role' | 'organisationId'> | null | undefined;
 
 function organisationKind(organisationId: number | undefined): OrganisationKind | null {
   if (typeof organisationId !== 'number' || !Number.isInteger(organisationId)) return null;
@@ -53,5 +53,5 @@ export function audienceKey(viewer: Viewer): string {
 
 /** The viewer's organisation id as an SQL number literal (-1, matching nothing, if a caller passed none). */
 function organisationNumber(viewer: NonNullable<Viewer>): number {
-  return typeof viewer.organisationId === 'number' && Number.isInteger(viewer.organisationId) ? viewer.organisationId : -1;
+  return Number.isInteger(viewer.organisationId) ? viewer.organisationId : -1;
 }

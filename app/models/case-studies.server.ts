@@ -3,7 +3,7 @@
 // organisation already did.
 // The micro-credentials a pilot awards are saved with it (micro-credentials.server.ts does the writing).
 
-export { type CaseStudy } from './case-studies/shared.server';
+export { type CaseStudy, canCreateCaseStudy, canEditCaseStudy, canViewCaseStudy } from './case-studies/shared.server';
 export {
   type OutcomeInput,
   type CaseStudyMicroCredentialInput,

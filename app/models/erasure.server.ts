@@ -19,7 +19,6 @@ import { storedFilePath } from '~/utils/uploads.server';
 import { recordAudit } from './audit.server';
 import { exportDir, personColumns } from './data-export.server';
 import { promoteFromWaitlist, type Tx } from './rsvps.server';
-import { can } from '~/utils/permissions.server';
 
 export const FORMER_MEMBER = 'Former member';
 export const REMOVED_POST_NOTE = 'This post was removed at its author’s request.';
@@ -100,7 +99,7 @@ export function listErasureRequests() {
 }
 
 export function declineErasureRequest(actor: SessionUser, requestId: number): ErasureOutcome {
-  if (!can(actor, 'member:erase')) return { ok: false, message: 'Only coordinators can decide erasure requests.' };
+  if (actor.role !== 'coordinator') return { ok: false, message: 'Only coordinators can decide erasure requests.' };
   return db.transaction((tx) => {
     const changed = tx
       .update(erasureRequests)
@@ -118,7 +117,7 @@ export async function eraseOnWrittenRequest(
   actor: SessionUser,
   input: { email: string; reference: string; removePosts: boolean },
 ): Promise<{ ok: true; message: string } | { ok: false; message: string; field?: 'email' }> {
-  if (!can(actor, 'member:erase')) return { ok: false, message: 'Only coordinators can erase accounts.' };
+  if (actor.role !== 'coordinator') return { ok: false, message: 'Only coordinators can erase accounts.' };
   const target = db.select({ id: users.id, erasedAt: users.erasedAt }).from(users).where(eq(users.email, input.email)).get();
   if (!target) return { ok: false, field: 'email', message: 'No member has this email address. Check it against the written request.' };
   if (target.erasedAt) return { ok: false, field: 'email', message: 'That account has already been erased.' };
@@ -163,7 +162,7 @@ function lastCoordinatorRefusal(userId: number): string | null {
  * part is one IMMEDIATE transaction; the files listed on the request are deleted after it commits.
  */
 export async function eraseAccount(actor: SessionUser, requestId: number, now = Date.now()): Promise<ErasureOutcome> {
-  if (!can(actor, 'member:erase')) return { ok: false, message: 'Only coordinators can erase accounts.' };
+  if (actor.role !== 'coordinator') return { ok: false, message: 'Only coordinators can erase accounts.' };
   const outcome = db.transaction(
     (tx): ErasureOutcome => {
       const request = tx.select().from(erasureRequests).where(eq(erasureRequests.id, requestId)).get();

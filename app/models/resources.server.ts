@@ -12,6 +12,9 @@ export {
   VISIBILITY_LABELS,
   LICENCE_SUGGESTIONS,
   PAGE_SIZE,
+  canViewResource,
+  canAddResource,
+  canEditResource,
   HIGHLIGHT_END,
   HIGHLIGHT_START,
 } from './resources/shared.server';

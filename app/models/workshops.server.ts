@@ -20,9 +20,6 @@ export {
   completeWorkshop,
 } from './workshops/scheduling.server';
 export {
-  attendanceOpen,
-  recordOpen,
-  type AttendanceOutcome,
   markAttendance,
   type RecordInput,
   parseRecordForm,
@@ -36,6 +33,7 @@ export {
   getWorkshopBySlug,
   getWorkshopById,
   getWorkshopAudience,
+  canViewWorkshop,
   seatSummary,
   listAttendees,
   listRsvpsForCoordinator,

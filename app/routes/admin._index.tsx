@@ -3,12 +3,12 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getAdminOverview } from '~/models/admin.server';
 import { listAuditLog } from '~/models/audit.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { usesFileTransport } from '~/utils/mail.server';
 import { formatDateTime } from '~/utils/time';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   return {
     overview: getAdminOverview(),
     showMail: usesFileTransport(),

@@ -3,17 +3,17 @@ import { useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { Pagination } from '~/components/pagination';
 import { listAuditLog } from '~/models/audit.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { pageParam } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Audit log · Admin · Micro-credentials CoP' }]);
 
 const PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   const page = pageParam(new URL(request.url));
   const rows = listAuditLog({ limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
   return {

@@ -6,16 +6,16 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextAreaField, TextField, type FieldErrors } from '~/components/forms';
 import { categorySchema, categoryThreadCounts, createCategory, deleteCategory, listCategories, updateCategory } from '~/models/discussions.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { parseForm, type FormValues } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Discussion categories · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'discussion:moderate');
+  requireCoordinator(request);
   const counts = categoryThreadCounts();
   return {
     categories: listCategories().map((c) => ({ id: c.id, slug: c.slug, name: c.name, description: c.description, position: c.position, threads: counts.get(c.id) ?? 0 })),
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionData = { form: string; errors: FieldErrors; values?: FormValues };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const coordinator = requireAllowed(request, 'discussion:moderate');
+  const coordinator = requireCoordinator(request);
   const formData = await readFormData(request);
   const intent = formData.get('intent');
   const rawId = String(formData.get('categoryId') ?? '');

@@ -2,11 +2,11 @@
 // its own for the preview frame on /admin/digests/:id (served under the email policy: see security-headers.server.ts).
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { getDigest, previewFor } from '~/models/digests.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { emailDocument, idParam, notFound } from '~/utils/http.server';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = requireAllowed(request, 'digest:manage');
+  const viewer = requireCoordinator(request);
   const id = idParam(params.id);
   if (!getDigest(id)) notFound('There is no such digest.');
   const as = Number(new URL(request.url).searchParams.get('as'));

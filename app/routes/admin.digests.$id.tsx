@@ -33,13 +33,13 @@ import {
   type DigestAudience,
 } from '~/models/digests.server';
 import { organisationOptions } from '~/models/organisations.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { ORGANISATION_KIND_LABELS, ROLE_LABELS } from '~/utils/labels';
 import { formatDateTime, formatSince, parseDateTimeLocal, toDateInputValue, toDateTimeLocalValue } from '~/utils/time';
 import { parseForm, type FieldErrors } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([{ title: `${data?.digest.subject ?? 'Digest'} · Digests · Admin · Micro-credentials CoP` }]);
 
@@ -57,7 +57,7 @@ function audienceSummary(audience: DigestAudience, orgNames: Map<number, string>
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = requireAllowed(request, 'digest:manage');
+  const viewer = requireCoordinator(request);
   const id = idParam(params.id);
   const digest = getDigest(id) ?? notFound('There is no such digest.');
   const url = new URL(request.url);
@@ -131,7 +131,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type ActionData = { intent: string; message?: string; errors?: FieldErrors; values?: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'digest:manage');
+  const actor = requireCoordinator(request);
   const id = idParam(params.id);
   if (!getDigest(id)) notFound('There is no such digest.');
   const formData = await readFormData(request);

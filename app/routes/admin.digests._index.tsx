@@ -6,16 +6,16 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton } from '~/components/forms';
 import { DIGEST_STATUS_LABELS, automaticDigestsEnabled, createDigest, lastDigestSentAt, listDigests } from '~/models/digests.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDate, formatDateTime } from '~/utils/time';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Digests · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'digest:manage');
+  requireCoordinator(request);
   const last = lastDigestSentAt();
   return {
     lastSent: last ? formatDate(last) : null,
@@ -38,7 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'digest:manage');
+  const actor = requireCoordinator(request);
   const formData = await readFormData(request);
   if (formData.get('intent') !== 'create') return data({ error: 'Choose one of the actions on this page.' }, { status: 400 });
   const id = createDigest(actor);

@@ -7,16 +7,16 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { withDescription } from '~/utils/meta';
 import { FormError, SubmitButton, TextField } from '~/components/forms';
 import { declineErasureRequest, eraseAccount, eraseOnWrittenRequest, listErasureRequests } from '~/models/erasure.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { readFormData } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm, type FieldErrors } from '~/utils/validation.server';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Erasure · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'member:erase');
+  requireCoordinator(request);
   const rows = listErasureRequests();
   return {
     pending: rows
@@ -39,7 +39,7 @@ const writtenSchema = z.object({
 type ActionData = { errors: FieldErrors; values?: Record<string, string> };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'member:erase');
+  const actor = requireCoordinator(request);
   const formData = await readFormData(request);
   const intent = formData.get('intent');
   if (intent === 'confirm' || intent === 'decline') {

@@ -4,13 +4,13 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { COORDINATOR_EXPORTS } from '~/models/exports.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Exports · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   return { exports: Object.entries(COORDINATOR_EXPORTS).map(([name, e]) => ({ href: `/admin/exports/${name}.csv`, title: e.title })) };
 }
 

@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SelectField, SubmitButton, TextField } from '~/components/forms';
 import { organisationOptions } from '~/models/organisations.server';
 import { createInvitation, invitationSchema, listInvitations, revokeInvitation } from '~/models/invitations.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { usesFileTransport } from '~/utils/mail.server';
@@ -13,7 +14,6 @@ import { formatDateTime } from '~/utils/time';
 import { field, parseForm } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Invitations · Admin · Micro-credentials CoP' }]);
 
@@ -27,7 +27,7 @@ function statusOf(i: { acceptedAt: number | null; revokedAt: number | null; expi
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'invitation:manage');
+  requireCoordinator(request);
   const now = Date.now();
   return {
     showMail: usesFileTransport(),
@@ -47,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const revokeSchema = z.object({ invitationId: field.id('an invitation') });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'invitation:manage');
+  const actor = requireCoordinator(request);
   const formData = await readFormData(request);
   const intent = formData.get('intent');
   if (intent === 'revoke') {

@@ -4,17 +4,17 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, TextAreaField } from '~/components/forms';
 import { decideJoinRequest, decisionSchema, listJoinRequests } from '~/models/join-requests.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDateTime } from '~/utils/time';
 import { field, parseForm } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Join requests · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'join-request:decide');
+  requireCoordinator(request);
   return {
     requests: listJoinRequests().map((r) => ({
       id: r.id,
@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const schema = decisionSchema.extend({ requestId: field.id('a join request') });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'join-request:decide');
+  const actor = requireCoordinator(request);
   const form = parseForm(schema, await readFormData(request));
   if (!form.ok) {
     const error = Object.values(form.errors).flat().join(' ') || 'That decision could not be recorded.';

@@ -6,19 +6,19 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, TextField } from '~/components/forms';
 import { Pagination } from '~/components/pagination';
 import { changeRole, roleSchema, searchMembers, setDeactivated } from '~/models/accounts.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { pageParam, readFormData } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { field, parseForm } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Members · Admin · Micro-credentials CoP' }]);
 
 const ROLE_OPTIONS = Object.entries(ROLE_LABELS) as [keyof typeof ROLE_LABELS, string][];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = requireAllowed(request, 'admin:view');
+  const viewer = requireCoordinator(request);
   const url = new URL(request.url);
   const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
   const page = pageParam(url);
@@ -46,7 +46,7 @@ const memberActionSchema = z.discriminatedUnion('intent', [
 ], { error: 'Choose what to do.' });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'admin:view');
+  const actor = requireCoordinator(request);
   const form = parseForm(memberActionSchema, await readFormData(request));
   if (!form.ok) {
     const message = Object.values(form.errors).flat().join(' ') || 'That change could not be made.';

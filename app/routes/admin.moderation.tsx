@@ -4,16 +4,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { closeReport, getReportPostId, listReports, permalinkPath, setPostHidden } from '~/models/discussions.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { formatDateTime } from '~/utils/time';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Moderation · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'discussion:moderate');
+  requireCoordinator(request);
   const view = (r: ReturnType<typeof listReports>[number]) => ({
     id: r.id,
     reason: r.reason,
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const coordinator = requireAllowed(request, 'discussion:moderate');
+  const coordinator = requireCoordinator(request);
   const form = await readFormData(request);
   const raw = String(form.get('reportId') ?? '');
   const reportId = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null;

@@ -12,18 +12,18 @@ import {
   updateOrganisation,
   updateOrganisationSso,
 } from '~/models/organisations.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { parseForm } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: `${data ? `Edit ${data.organisation.name}` : 'Organisation not found'} · Admin · Micro-credentials CoP` },
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  requireAllowed(request, 'organisation:manage');
+  requireCoordinator(request);
   const org = getOrganisationById(idParam(params.id)) ?? notFound('There is no such organisation.');
   return {
     organisation: { id: org.id, slug: org.slug, name: org.name, kind: org.kind, description: org.description, website: org.website ?? '' },
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'organisation:manage');
+  const actor = requireCoordinator(request);
   const id = idParam(params.id);
   const org = getOrganisationById(id) ?? notFound('There is no such organisation.');
   const formData = await readFormData(request);

@@ -5,17 +5,17 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton } from '~/components/forms';
 import { OrganisationFields } from '~/components/organisation-fields';
 import { createOrganisation, listOrganisations, organisationSchema } from '~/models/organisations.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { ORGANISATION_KIND_SHORT } from '~/utils/labels';
 import { parseForm } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Organisations · Admin · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'organisation:manage');
+  requireCoordinator(request);
   return {
     organisations: listOrganisations().map((o) => ({
       id: o.id,
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = requireAllowed(request, 'organisation:manage');
+  const actor = requireCoordinator(request);
   const form = parseForm(organisationSchema, await readFormData(request));
   if (!form.ok) return data({ errors: form.errors, values: form.values }, { status: 400 });
   const outcome = createOrganisation(actor, form.data);

@@ -10,18 +10,18 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { SubmitButton, TextField } from '~/components/forms';
 import { prepareReportPdf, reportPdfState } from '~/models/report-pdf.server';
 import { activityReport, parsePeriod, type Period } from '~/models/reports.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { readFormData } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Activity report · Admin · Micro-credentials CoP' }]);
 
 const query = (p: Period) => `from=${p.fromDate}&to=${p.toDate}`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   const parsed = parsePeriod(new URL(request.url).searchParams);
   if (!parsed.ok) return data({ values: parsed.values, errors: parsed.errors, report: null, pdf: null, query: '' }, { status: 400 });
   const report = activityReport(parsed.period);
@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   const form = await readFormData(request);
   const params = new URLSearchParams();
   for (const name of ['from', 'to']) {

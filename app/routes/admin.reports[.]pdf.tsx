@@ -4,12 +4,12 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { reportPdfName, reportPdfPath, reportPdfState } from '~/models/report-pdf.server';
 import { parsePeriod } from '~/models/reports.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { contentDisposition } from '~/utils/downloads.server';
 import { notFound } from '~/utils/http.server';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   const parsed = parsePeriod(new URL(request.url).searchParams);
   if (!parsed.ok) throw new Response('Choose a valid period on the report page.', { status: 400 });
   const state = reportPdfState(parsed.period);

@@ -3,16 +3,16 @@ import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { countPendingErasures } from '~/models/erasure.server';
 import { countPendingJoinRequests } from '~/models/join-requests.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { usesFileTransport } from '~/utils/mail.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Admin · Micro-credentials CoP' }]);
 
 // The layout's check does not protect the pages below it (Remix runs their loaders in parallel):
-// every admin loader and action calls requireAllowed itself.
+// every admin loader and action calls requireCoordinator itself.
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'admin:view');
+  requireCoordinator(request);
   return { pendingJoinRequests: countPendingJoinRequests(), pendingErasures: countPendingErasures(), showMail: usesFileTransport() };
 }
 

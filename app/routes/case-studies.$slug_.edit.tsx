@@ -22,7 +22,6 @@ import {
 } from '~/models/case-studies.server';
 import type { CaseStudyFormValues } from '~/models/case-study-fields';
 import { requireUser, type SessionUser } from '~/utils/auth.server';
-import { authorize } from '~/utils/permissions.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
@@ -36,7 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
 /** The case study, if this person may edit it: 404 when they cannot even see it, 403 when they can but not edit. */
 function editableCaseStudy(user: SessionUser, slug: string | undefined): CaseStudyDetail {
   const found = getCaseStudyBySlug(slug ?? '', user) ?? notFound('There is no case study at this address.');
-  authorize(user, 'case-study:edit', found.caseStudy);
+  if (!found.canEdit) throw new Response('Only this pilot’s project managers and coordinators can edit it.', { status: 403 });
   return found.caseStudy;
 }
 

@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { SelectField } from '~/components/forms';
 import { CASE_STUDY_STATUS_LABELS } from '~/models/case-study-fields';
 import {
+  canCreateCaseStudy,
   caseStudyFilterOptions,
   draftsFor,
   formatDates,
@@ -17,7 +18,6 @@ import {
 import { getUser } from '~/utils/auth.server';
 import { ORGANISATION_KIND_SHORT } from '~/utils/labels';
 import { withDescription } from '~/utils/meta';
-import { can } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Case studies · Micro-credentials CoP' }], 'Pilot case studies of micro-credentials in New Zealand engineering education: the problem, the solution, the audience, outcomes and lessons learned.');
 
@@ -44,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = parseCaseStudyFilters(new URL(request.url).searchParams);
   const options = caseStudyFilterOptions(viewer);
   return {
-    canCreate: can(viewer, 'case-study:create'),
+    canCreate: canCreateCaseStudy(viewer),
     filters: {
       status: filters.status ?? '',
       kind: filters.kind ?? '',

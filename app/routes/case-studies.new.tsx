@@ -9,6 +9,7 @@ import { PreviewSection } from '~/components/case-study-view';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { SubmitButton } from '~/components/forms';
 import {
+  canCreateCaseStudy,
   caseStudyFormOptions,
   createCaseStudy,
   findSimilarWork,
@@ -19,18 +20,18 @@ import {
   type SimilarWork,
 } from '~/models/case-studies.server';
 import type { CaseStudyFormValues } from '~/models/case-study-fields';
-import type { SessionUser } from '~/utils/auth.server';
+import { requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import type { FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Write a case study · Micro-credentials CoP' }]);
 
 function requireWriter(request: Request): SessionUser {
-  const user = requireAllowed(request, 'case-study:create');
+  const user = requireUser(request);
+  if (!canCreateCaseStudy(user)) throw new Response('Only project managers and coordinators can write case studies.', { status: 403 });
   return user;
 }
 

@@ -3,14 +3,13 @@
 // keeps answering with the same list. Without JavaScript the form gets it from its own action on Preview and Save
 // draft, so nothing depends on this route.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { findSimilarWork } from '~/models/case-studies.server';
+import { canCreateCaseStudy, findSimilarWork } from '~/models/case-studies.server';
 import { getUser } from '~/utils/auth.server';
-import { authorize } from '~/utils/permissions.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = getUser(request);
   // Only people who can write case studies need it; it lists members-only pilots to signed-in members.
-  authorize(user, 'case-study:create');
+  if (!canCreateCaseStudy(user)) throw new Response('Only project managers and coordinators can look for similar work.', { status: 403 });
   const url = new URL(request.url);
   const title = (url.searchParams.get('title') ?? '').slice(0, 300);
   const problem = (url.searchParams.get('problem') ?? '').slice(0, 5000);

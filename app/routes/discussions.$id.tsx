@@ -11,6 +11,8 @@ import { BODY_MAX } from '~/models/discussion-limits';
 import { FormError, SelectField, SubmitButton, TextAreaField, type FieldErrors } from '~/components/forms';
 import {
   LOCKED_MESSAGE,
+  canModerate,
+  canReply,
   categoryOptions,
   deletePost,
   findSubject,
@@ -37,13 +39,13 @@ import {
   type ThreadModeration,
   type WatchLevel,
 } from '~/models/discussions.server';
+import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, pageParam, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formatDateTime } from '~/utils/time';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { authorize, can, requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.thread.title} · Discussions · Micro-credentials CoP` : 'Thread not found · Micro-credentials CoP' },
@@ -52,7 +54,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
 const positiveInt = (raw: FormDataEntryValue | string | null) => (typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : null);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = requireAllowed(request, 'discussion:read');
+  const user = requireUser(request);
   const thread = getThreadForViewer(user, idParam(params.id)) ?? notFound('There is no thread at this address.');
   const url = new URL(request.url);
 
@@ -76,9 +78,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   markRead(user, thread.id, shownUpTo);
 
   const quoteId = positiveInt(url.searchParams.get('quote'));
-  const quoted = quoteId !== null && can(user, 'thread:reply', thread) ? getQuotablePost(user, thread.id, quoteId) : null;
+  const quoted = quoteId !== null && canReply(user, thread) ? getQuotablePost(user, thread.id, quoteId) : null;
   const subject = thread.subjectType && thread.subjectId ? findSubject(thread.subjectType, thread.subjectId, user) : null;
-  const moderator = can(user, 'discussion:moderate');
+  const moderator = canModerate(user);
 
   return {
     thread: {
@@ -105,7 +107,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       edited: p.editedAt === null ? null : formatDateTime(p.editedAt),
     })),
     unreadMarker: firstUnread !== null && firstUnread > 1 && pageForPostNumber(firstUnread) === page ? firstUnread : null,
-    canReply: can(user, 'thread:reply', thread),
+    canReply: canReply(user, thread),
     lockedMessage: LOCKED_MESSAGE,
     quote: quoted ? { id: quoted.id, number: quoted.number, authorName: quoted.authorName, markdown: `${quoteMarkdown(thread.id, quoted)}\n\n` } : null,
     watchLevel: threadWatchLevel(user.id, thread.id),
@@ -142,7 +144,7 @@ const WATCH_MESSAGES: Record<WatchLevel, string> = {
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireAllowed(request, 'discussion:read');
+  const user = requireUser(request);
   const thread = getThreadForViewer(user, idParam(params.id)) ?? notFound('There is no thread at this address.');
   const formData = await readFormData(request);
   const intent = String(formData.get('intent') ?? '');
@@ -184,7 +186,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   // Everything below is moderation: coordinators only.
-  authorize(user, 'discussion:moderate');
+  if (!canModerate(user)) throw new Response('Only coordinators can moderate discussions.', { status: 403 });
 
   if (intent === 'hidePost' || intent === 'unhidePost') {
     if (postId === null) return answer({ form: 'moderation', errors: { _form: ['Choose a post.'] } }, 400);

@@ -4,11 +4,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getPostByNumber, getThreadForViewer, postLocation } from '~/models/discussions.server';
+import { requireUser } from '~/utils/auth.server';
 import { idParam, notFound } from '~/utils/http.server';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = requireAllowed(request, 'discussion:read');
+  const user = requireUser(request);
   const thread = getThreadForViewer(user, idParam(params.id)) ?? notFound('There is no thread at this address.');
   const number = idParam(params.number);
   if (!getPostByNumber(thread.id, number)) notFound(`This thread has no post #${number}.`);

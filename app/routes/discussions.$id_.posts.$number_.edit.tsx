@@ -7,14 +7,13 @@ import { MarkdownHint } from '~/components/discussion-ui';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { BODY_MAX } from '~/models/discussion-limits';
 import { FormError, SubmitButton, TextAreaField, type FieldErrors } from '~/components/forms';
-import { editPost, editSchema, getPostByNumber, getThreadForViewer, postLocation } from '~/models/discussions.server';
+import { canEditPost, editPost, editSchema, getPostByNumber, getThreadForViewer, postLocation } from '~/models/discussions.server';
 import { requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { can } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit post #${data.post.number} · ${data.thread.title} · Micro-credentials CoP` : 'Edit post · Micro-credentials CoP' },
@@ -24,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
 function editablePost(user: SessionUser, params: { id?: string; number?: string }) {
   const thread = getThreadForViewer(user, idParam(params.id)) ?? notFound('There is no thread at this address.');
   const post = getPostByNumber(thread.id, idParam(params.number)) ?? notFound('This thread has no such post.');
-  if (!can(user, 'post:edit', post)) {
+  if (!canEditPost(user, post)) {
     throw new Response(post.authorId === user.id ? 'This post was removed or hidden, so it can no longer be edited.' : 'You can only edit your own posts.', { status: 403 });
   }
   return { thread, post };

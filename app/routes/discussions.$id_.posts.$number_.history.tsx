@@ -4,13 +4,12 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Fragment } from 'react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
-import { getPostByNumber, getThreadForViewer, postHistory } from '~/models/discussions.server';
+import { canModerate, getPostByNumber, getThreadForViewer, postHistory } from '~/models/discussions.server';
 import { requireUser } from '~/utils/auth.server';
 import { diffText, type DiffOp } from '~/utils/diff';
 import { idParam, notFound } from '~/utils/http.server';
 import { formatDateTime } from '~/utils/time';
 import { withDescription } from '~/utils/meta';
-import { can } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `History of post #${data.post.number} · ${data.thread.title} · Micro-credentials CoP` : 'Post history · Micro-credentials CoP' },
@@ -21,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const thread = getThreadForViewer(user, idParam(params.id)) ?? notFound('There is no thread at this address.');
   const post = getPostByNumber(thread.id, idParam(params.number)) ?? notFound('This thread has no such post.');
   // Removed and hidden posts keep their history for coordinators only.
-  if ((post.deletedAt !== null || post.hiddenAt !== null) && !can(user, 'discussion:moderate')) notFound('This post is no longer shown, and neither is its history.');
+  if ((post.deletedAt !== null || post.hiddenAt !== null) && !canModerate(user)) notFound('This post is no longer shown, and neither is its history.');
   const versions = postHistory(post.id);
   return {
     thread: { id: thread.id, title: thread.title },

@@ -4,14 +4,14 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { ThreadList } from '~/components/discussion-ui';
+import { canModerate, listCategorySummaries, listThreads, threadRow } from '~/models/discussions.server';
+import { requireUser } from '~/utils/auth.server';
 import { withDescription } from '~/utils/meta';
-import { listCategorySummaries, listThreads, threadRow } from '~/models/discussions.server';
-import { can, requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Discussions · Micro-credentials CoP' }], 'Discussions among members of the Micro-credentials Community of Practice.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = requireAllowed(request, 'discussion:read');
+  const user = requireUser(request);
   return {
     categories: listCategorySummaries(user).map((c) => ({
       slug: c.slug,
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       latest: c.latest ? threadRow(c.latest) : null,
     })),
     latest: listThreads(user, { limit: 20, skipMutedCategories: true }).map(threadRow),
-    moderator: can(user, 'discussion:moderate'),
+    moderator: canModerate(user),
   };
 }
 

@@ -15,17 +15,17 @@ import {
   threadRow,
   type WatchLevel,
 } from '~/models/discussions.server';
+import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, pageParam, readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.category.name} · Discussions · Micro-credentials CoP` : 'Category not found · Micro-credentials CoP' },
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = requireAllowed(request, 'discussion:read');
+  const user = requireUser(request);
   const category = getCategoryBySlug(params.slug ?? '') ?? notFound('There is no discussion category at this address.');
   const page = pageParam(new URL(request.url));
   const rows = listThreads(user, { categoryId: category.id, pinnedFirst: true, limit: THREADS_PER_PAGE + 1, offset: (page - 1) * THREADS_PER_PAGE });
@@ -47,7 +47,7 @@ const MESSAGES: Record<WatchLevel, string> = {
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireAllowed(request, 'discussion:read');
+  const user = requireUser(request);
   const category = getCategoryBySlug(params.slug ?? '') ?? notFound('There is no discussion category at this address.');
   const form = await readFormData(request);
   const level = String(form.get('level') ?? '') as WatchLevel;

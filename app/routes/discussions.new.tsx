@@ -20,17 +20,17 @@ import {
   threadSchema,
 } from '~/models/discussions.server';
 import { findLookAlikes, type LookAlike } from '~/models/search.server';
+import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { formValues, parseForm, type FormValues } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Start a thread · Discussions · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = requireAllowed(request, 'thread:start');
+  const user = requireUser(request);
   const url = new URL(request.url);
   const wanted = subjectFromSearchParams(url.searchParams);
   const subject = wanted ? (findSubject(wanted.type, wanted.id, user) ?? notFound('There is nothing with that number to discuss.')) : null;
@@ -48,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionData = { errors: FieldErrors; values: FormValues; previewHtml: string | null; similar?: LookAlike[] };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = requireAllowed(request, 'thread:start');
+  const user = requireUser(request);
   const formData = await readFormData(request);
   const similar = () => findLookAlikes({ title: String(formData.get('title') ?? ''), summary: String(formData.get('body') ?? '') }, user);
   if (formData.get('intent') === 'preview') {

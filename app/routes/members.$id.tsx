@@ -2,18 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getProfile } from '~/models/accounts.server';
+import { requireUser } from '~/utils/auth.server';
 import { idParam, notFound } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { formatDate } from '~/utils/time';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.person.name} · Micro-credentials CoP` : 'Member not found · Micro-credentials CoP' },
 ]);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = requireAllowed(request, 'member:view');
+  const viewer = requireUser(request);
   const profile = getProfile(idParam(params.id)) ?? notFound('There is no member at this address.');
   const base = {
     id: profile.id,

@@ -4,15 +4,15 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { TextField } from '~/components/forms';
 import { Pagination } from '~/components/pagination';
 import { searchMembers } from '~/models/accounts.server';
+import { requireUser } from '~/utils/auth.server';
 import { pageParam } from '~/utils/http.server';
 import { ROLE_LABELS } from '~/utils/labels';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Members · Micro-credentials CoP' }], 'Members of the Micro-credentials Community of Practice and what they work on.');
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'member:view');
+  requireUser(request);
   const url = new URL(request.url);
   const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
   const page = pageParam(url);

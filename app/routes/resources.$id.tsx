@@ -11,6 +11,8 @@ import { TagLinks } from '~/components/resource-fields';
 import {
   RESOURCE_KIND_LABELS,
   addResourceVersion,
+  canEditResource,
+  canViewResource,
   formatPublished,
   getResource,
   getResourceDetail,
@@ -23,7 +25,6 @@ import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { formatDate, formatDateTime } from '~/utils/time';
 import { ACCEPT_ATTRIBUTE, ACCEPTED_TYPES_TEXT, createUploadSession, fileTypeLabel, formatBytes, readUploadForm, uploadLimitBytes } from '~/utils/uploads.server';
 import { withDescription } from '~/utils/meta';
-import { authorize, can } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.resource.title} · Resource library · Micro-credentials CoP` : 'Resource not found · Micro-credentials CoP' },
@@ -38,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     signedIn: viewer !== null,
     discussion: discussThis('resource', r.id, viewer, `/resources/${r.id}`),
-    canEdit: can(viewer, 'resource:edit', r),
+    canEdit: canEditResource(viewer, r),
     resource: {
       id: r.id,
       title: r.title,
@@ -67,7 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           size: formatBytes(current.size),
           searchable: current.extractionError ? 'failed' : current.extractionRefused ? 'refused' : current.extracted ? 'ready' : 'pending',
           // Why its text was not read (too big to unpack, too slow): for the people who can replace the file.
-          refusedReason: can(viewer, 'resource:edit', r) ? current.extractionRefused : null,
+          refusedReason: canEditResource(viewer, r) ? current.extractionRefused : null,
         }
       : null,
     versions: r.versions.map((v) => ({
@@ -91,9 +92,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = requireUser(request);
   const id = idParam(params.id);
   const resource = getResource(id);
-  if (!resource || !can(user, 'resource:view', resource)) notFound('There is no resource at this address.');
+  if (!resource || !canViewResource(user, resource)) notFound('There is no resource at this address.');
   // Checked before a byte of an upload is read.
-  authorize(user, 'resource:edit', resource);
+  if (!canEditResource(user, resource)) throw new Response('Only the person who added this resource, or a coordinator, can change it.', { status: 403 });
 
   if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) {
     const session = createUploadSession({ fileFields: ['file'] });

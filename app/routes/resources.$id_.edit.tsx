@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SubmitButton, TextField, type FieldErrors } from '~/components/forms';
 import { ResourceFields, type ResourceFormValues } from '~/components/resource-fields';
 import {
+  canEditResource,
   getResourceDetail,
   parseResourceForm,
   resourceFieldOptions,
@@ -19,7 +20,6 @@ import { requireUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { idParam, notFound, readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { authorize } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit ${data.title} · Resource library · Micro-credentials CoP` : 'Resource not found · Micro-credentials CoP' },
@@ -27,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
 
 function editableResource(user: SessionUser, id: string | undefined): ResourceDetail {
   const resource = getResourceDetail(idParam(id), user) ?? notFound('There is no resource at this address.');
-  authorize(user, 'resource:edit', resource);
+  if (!canEditResource(user, resource)) throw new Response('Only the person who added this resource, or a coordinator, can edit it.', { status: 403 });
   return resource;
 }
 

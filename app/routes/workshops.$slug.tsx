@@ -16,7 +16,7 @@ import { getMyRsvp, rsvp, rsvpSchema, withdrawRsvp, workshopUrl } from '~/models
 import {
   WORKSHOP_MODE_LABELS,
   WORKSHOP_STATUS_LABELS,
-  attendanceOpen,
+  canViewWorkshop,
   cancelWorkshop,
   completeWorkshop,
   getWorkshopAudience,
@@ -30,7 +30,7 @@ import {
   seatSummary,
   type Workshop,
 } from '~/models/workshops.server';
-import { getUser, requireUser, type SessionUser } from '~/utils/auth.server';
+import { getUser, requireCoordinator, requireUser, type SessionUser } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { googleCalendarUrl, outlookCalendarUrl } from '~/utils/ics';
@@ -39,7 +39,6 @@ import { formatDate, formatDateRange, formatDateTime } from '~/utils/time';
 import { parseForm, type FormValues } from '~/utils/validation.server';
 import { plural } from '~/utils/workshop-text';
 import { withDescription } from '~/utils/meta';
-import { can, requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `${data.workshop.title} · Workshops · Micro-credentials CoP` : 'Workshop not found · Micro-credentials CoP' },
@@ -51,7 +50,7 @@ const ATTENDANCE_LABELS = { in_person: 'In person', online: 'Online' } as const;
 /** The workshop, if this viewer may know it exists (drafts are for coordinators only); otherwise 404. */
 function visibleWorkshop(viewer: SessionUser | null, slug: string | undefined): Workshop {
   const workshop = getWorkshopBySlug(slug ?? '');
-  if (!workshop || !can(viewer, 'workshop:view', workshop)) notFound('There is no workshop at this address.');
+  if (!workshop || !canViewWorkshop(viewer, workshop)) notFound('There is no workshop at this address.');
   return workshop;
 }
 
@@ -74,7 +73,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = getUser(request);
   const workshop = visibleWorkshop(viewer, params.slug);
   const now = Date.now();
-  const coordinator = can(viewer, 'workshop:see-attendees');
+  const coordinator = viewer?.role === 'coordinator';
   const seats = seatSummary(workshop.id);
   const mine = viewer ? getMyRsvp(viewer.id, workshop.id) : null;
   const hasSeat = mine?.seatStatus === 'confirmed';
@@ -111,7 +110,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       taken: seats.seatsTaken,
       waitlist: seats.waitlistLength,
     },
-    viewer: viewer ? { signedIn: true as const, inAudience, coordinator: can(viewer, 'workshop:schedule') } : null,
+    viewer: viewer ? { signedIn: true as const, inAudience, coordinator } : null,
     loginUrl: `/login?redirectTo=${encodeURIComponent(`/workshops/${workshop.slug}`)}`,
     closedReason: rsvpClosedReason(workshop, now),
     myRsvp: mine
@@ -159,7 +158,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             respondedAt: formatDateTime(r.respondedAt),
             attended: r.attended,
           })),
-          canMarkAttendance: can(viewer, 'workshop:mark-attendance') && attendanceOpen(workshop, now),
+          canMarkAttendance: started && (workshop.status === 'scheduled' || workshop.status === 'completed'),
         }
       : null,
     resources: relatedResourceItems(resourcesForWorkshop(workshop.id, viewer)),
@@ -195,14 +194,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   if (intent === 'withdraw') {
-    // The model refuses after the event (or once cancelled): the reply is then the attendance record.
+    // After the event (or once cancelled) the reply is the attendance record: it is not the member's to delete.
+    if (workshop.status !== 'scheduled' || workshop.endsAt <= Date.now()) {
+      return refuse('withdraw', { _form: ['RSVPs for this workshop are closed, so your reply can no longer be withdrawn.'] });
+    }
     const outcome = withdrawRsvp(user, workshop.id);
     if (!outcome.ok) return refuse('withdraw', { _form: [outcome.message] });
     return redirectWithFlash(request, back, outcome.message);
   }
 
   if (intent === 'publish' || intent === 'cancel' || intent === 'complete') {
-    const coordinator = requireAllowed(request, 'workshop:schedule');
+    const coordinator = requireCoordinator(request);
     if (intent === 'cancel' && formData.get('confirm') !== 'yes') {
       return refuse('cancel', { confirm: ['Tick the box to confirm that the workshop is cancelled and everyone is told.'] });
     }
@@ -213,14 +215,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   if (intent === 'attendance') {
-    const coordinator = requireAllowed(request, 'workshop:mark-attendance');
+    const coordinator = requireCoordinator(request);
+    if (workshop.startsAt > Date.now() || (workshop.status !== 'scheduled' && workshop.status !== 'completed')) {
+      return refuse('attendance', { _form: ['Attendance can be marked once the workshop has started.'] });
+    }
     const attended = formData
       .getAll('attended')
       .map(Number)
       .filter((id) => Number.isSafeInteger(id) && id > 0);
-    const outcome = markAttendance(coordinator, workshop.id, attended);
-    if (!outcome.ok) return refuse('attendance', { _form: [outcome.message] });
-    return redirectWithFlash(request, back, outcome.message);
+    markAttendance(coordinator, workshop.id, attended);
+    return redirectWithFlash(request, back, `Attendance saved: ${plural(new Set(attended).size, 'person', 'people')} marked as attended.`);
   }
 
   return refuse('status', { _form: ['Choose one of the actions on this page.'] });

@@ -17,12 +17,12 @@ import {
   updateWorkshop,
   type Workshop,
 } from '~/models/workshops.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { toDateTimeLocalValue } from '~/utils/time';
 import type { FieldErrors } from '~/utils/validation.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Edit ${data.workshop.title} · Micro-credentials CoP` : 'Workshop not found · Micro-credentials CoP' },
@@ -52,7 +52,7 @@ function workshopFor(slug: string | undefined): Workshop {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  requireAllowed(request, 'workshop:schedule');
+  requireCoordinator(request);
   const workshop = workshopFor(params.slug);
   const audienceIds = getWorkshopAudience(workshop.id).map((o) => o.id);
   return {
@@ -73,7 +73,7 @@ type OverCapacityPanel = { people: { userId: number; name: string; organisationN
 type EditActionData = { errors: FieldErrors; values: WorkshopFormValues; overCapacity: OverCapacityPanel | null };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireAllowed(request, 'workshop:schedule');
+  const user = requireCoordinator(request);
   const workshop = workshopFor(params.slug);
   const formData = await readFormData(request);
   const form = parseWorkshopForm(formData);

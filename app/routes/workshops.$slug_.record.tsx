@@ -7,12 +7,12 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { FormError, SelectField, SubmitButton, TextAreaField, TextField, type FieldErrors } from '~/components/forms';
 import { ChoiceGroup } from '~/components/workshop-form';
 import { organisationOptions } from '~/models/organisations.server';
-import { getWorkshopBySlug, getWorkshopRecord, parseRecordForm, recordOpen, saveWorkshopRecord, type Workshop } from '~/models/workshops.server';
+import { getWorkshopBySlug, getWorkshopRecord, parseRecordForm, saveWorkshopRecord, type Workshop } from '~/models/workshops.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import { notFound, readFormData } from '~/utils/http.server';
 import { toDateInputValue } from '~/utils/time';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => withDescription([
   { title: data ? `Record of ${data.workshop.title} · Micro-credentials CoP` : 'Workshop not found · Micro-credentials CoP' },
@@ -27,6 +27,11 @@ type RecordValues = { notes: string; attendingOrganisationIds: string[]; decisio
 
 function workshopFor(slug: string | undefined): Workshop {
   return getWorkshopBySlug(slug ?? '') ?? notFound('There is no workshop at this address.');
+}
+
+/** A record can be written once the meeting has happened (or is under way). */
+function canWriteRecord(workshop: Workshop, now = Date.now()): boolean {
+  return workshop.status === 'completed' || (workshop.status === 'scheduled' && workshop.startsAt <= now);
 }
 
 function withBlankRows<T>(rows: T[], blank: () => T): T[] {
@@ -56,7 +61,7 @@ function submittedValues(formData: FormData): RecordValues {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  requireAllowed(request, 'workshop:write-record');
+  requireCoordinator(request);
   const workshop = workshopFor(params.slug);
   const record = getWorkshopRecord(workshop.id);
   const values: RecordValues = {
@@ -78,23 +83,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
   return {
     workshop: { slug: workshop.slug, title: workshop.title },
-    writable: recordOpen(workshop),
+    writable: canWriteRecord(workshop),
     organisations: organisationOptions(),
     values,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireAllowed(request, 'workshop:write-record');
+  const user = requireCoordinator(request);
   const workshop = workshopFor(params.slug);
   const formData = await readFormData(request);
-  const refuse = (errors: FieldErrors) => data<{ errors: FieldErrors; values: RecordValues }>({ errors, values: submittedValues(formData) }, { status: 400 });
-  if (!recordOpen(workshop)) return refuse({ _form: ['The record can be written once the workshop has taken place.'] });
+  if (!canWriteRecord(workshop)) {
+    return data<{ errors: FieldErrors; values: RecordValues }>(
+      { errors: { _form: ['The record can be written once the workshop has taken place.'] }, values: submittedValues(formData) },
+      { status: 400 },
+    );
+  }
   const parsed = parseRecordForm(formData);
-  if (!parsed.ok) return refuse(parsed.errors);
-  const outcome = saveWorkshopRecord(user, workshop.id, parsed.data);
-  if (!outcome.ok) return refuse({ _form: [outcome.message] });
-  return redirectWithFlash(request, `/workshops/${workshop.slug}`, outcome.message);
+  if (!parsed.ok) return data<{ errors: FieldErrors; values: RecordValues }>({ errors: parsed.errors, values: submittedValues(formData) }, { status: 400 });
+  saveWorkshopRecord(user, workshop.id, parsed.data);
+  return redirectWithFlash(request, `/workshops/${workshop.slug}`, 'The record of the meeting is saved.');
 }
 
 export default function WorkshopRecordEditor() {

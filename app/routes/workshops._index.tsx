@@ -8,7 +8,6 @@ import { pageParam } from '~/utils/http.server';
 import { formatDateRange } from '~/utils/time';
 import { seatsText } from '~/utils/workshop-text';
 import { withDescription } from '~/utils/meta';
-import { can } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Workshops · Micro-credentials CoP' }], 'Upcoming and past workshops of the Micro-credentials Community of Practice, in New Zealand time, with seats, waitlists and records of what was decided.');
 
@@ -32,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     restricted: w.audience === 'organisations',
   });
   return {
-    coordinator: can(viewer, 'workshop:schedule'),
+    coordinator: viewer?.role === 'coordinator',
     upcoming: upcoming.map((w) => item(w, true)),
     past: past.map((w) => item(w, false)),
     pages: { upcoming: upcomingPage, moreUpcoming, past: pastPage, morePast },

@@ -11,16 +11,16 @@ import { WorkshopForm, type WorkshopFormValues } from '~/components/workshop-for
 import { organisationOptions } from '~/models/organisations.server';
 import { findLookAlikes, type LookAlike } from '~/models/search.server';
 import { WORKSHOP_MODE_LABELS, createWorkshop, parseWorkshopForm } from '~/models/workshops.server';
+import { requireCoordinator } from '~/utils/auth.server';
 import { redirectWithFlash } from '~/utils/flash.server';
 import type { FieldErrors } from '~/utils/validation.server';
 import { readFormData } from '~/utils/http.server';
 import { withDescription } from '~/utils/meta';
-import { requireAllowed } from '~/utils/permissions.server';
 
 export const meta: MetaFunction = () => withDescription([{ title: 'Schedule a workshop · Micro-credentials CoP' }]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireAllowed(request, 'workshop:schedule');
+  requireCoordinator(request);
   return {
     organisations: organisationOptions(),
     modeOptions: Object.entries(WORKSHOP_MODE_LABELS).map(([value, label]) => ({ value, label })),
@@ -31,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionData = { errors: FieldErrors; values: WorkshopFormValues; similar: LookAlike[] };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = requireAllowed(request, 'workshop:schedule');
+  const user = requireCoordinator(request);
   const formData = await readFormData(request);
   const intent = formData.get('intent');
   const publish = intent === 'publish';

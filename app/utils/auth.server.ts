@@ -10,6 +10,7 @@ import { env } from './env.server';
 import { noteMember } from './logger.server';
 import { once } from './prepared.server';
 import { readCookie } from './cookies.server';
+import { requireAdminSecondFactor } from './second-factor.server';
 
 export const SESSION_COOKIE = '__session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -193,5 +194,13 @@ export function requireUser(request: Request): SessionUser {
     const redirectTo = url.pathname + url.search;
     throw redirect(`/login?redirectTo=${encodeURIComponent(redirectTo)}`);
   }
+  return user;
+}
+
+export function requireCoordinator(request: Request): SessionUser {
+  const user = requireUser(request);
+  if (user.role !== 'coordinator') throw new Response('Only coordinators can do this.', { status: 403 });
+  // A second factor, or the grace period; a step-up after twelve hours (docs/decisions/011-second-factors.md).
+  requireAdminSecondFactor(request, user, getAuth(request)!.session);
   return user;
 }

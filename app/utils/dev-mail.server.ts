@@ -1,13 +1,12 @@
 // The captured-mail viewer at /dev/mail: only while mail goes to files (never when SMTP_URL is set), coordinators only.
-import { type SessionUser } from './auth.server';
+import { requireCoordinator, type SessionUser } from './auth.server';
 import { notFound } from './http.server';
 import { usesFileTransport } from './mail.server';
-import { requireAllowed } from './permissions.server';
 
 /** 404 for everyone when real mail is sent (the pages do not exist); otherwise visitors sign in and others get 403. */
 export function requireDevMailAccess(request: Request): SessionUser {
   if (!usesFileTransport()) notFound();
-  return requireAllowed(request, 'admin:view');
+  return requireCoordinator(request);
 }
 
 /** The http(s) links in a plain-text email, in order, without repeats, so a demo user can click through. */

@@ -68,8 +68,8 @@ beforeAll(async () => {
   for (let i = 1; i <= RECIPIENTS; i++) addMember(`member${i}@crash.test`, `Member ${i}`, orgs[i % orgs.length]!);
   // The coordinator composing it has turned digests off for themselves, so the recipients are exactly the members.
   const coordinator = addMember('coordinator@crash.test', 'Crash Coordinator', orgs[0]!, { role: 'coordinator', frequency: 'off' });
-  digestId = createDigest({ id: coordinator, role: 'coordinator' });
-  updateDigestText({ id: coordinator, role: 'coordinator' }, digestId, { subject: 'Crash-test digest', intro: 'Kia ora. This digest must reach every member exactly once.' });
+  digestId = createDigest({ id: coordinator });
+  updateDigestText({ id: coordinator }, digestId, { subject: 'Crash-test digest', intro: 'Kia ora. This digest must reach every member exactly once.' });
 
   // First process: queue and send; killed once KILL_AFTER rows are recorded as sent (the server has those and more).
   const first = startChild([String(digestId)]);

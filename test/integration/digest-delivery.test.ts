@@ -40,7 +40,7 @@ async function drain(at?: number) {
   while ((await mail.processOutbox(at)) > 0);
 }
 
-const coordinator = () => ({ id: c.people.coordinator, role: 'coordinator' as const });
+const coordinator = () => ({ id: c.people.coordinator });
 
 describe('a digest over SMTP', () => {
   let digestId: number;

@@ -112,9 +112,9 @@ describe('audience and recipients', () => {
 
   it('sends to the chosen segment only, skipping members who turned digests off, deactivated members and bounced addresses', () => {
     resetDigests();
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
-    setDigestAudience({ id: c.people.coordinator, role: 'coordinator' as const }, id, { kind: 'organisations', ids: [c.orgs.otago, c.orgs.bcito] });
-    const outcome = sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    setDigestAudience({ id: c.people.coordinator }, id, { kind: 'organisations', ids: [c.orgs.otago, c.orgs.bcito] });
+    const outcome = sendDigest({ id: c.people.coordinator }, id, c.now);
     expect(outcome).toMatchObject({ ok: true, queued: 3 });
     const to = outboxFor(id).map((r) => r.toAddress).sort();
     expect(to).toEqual(['ana@digest.test', 'ben@digest.test', 'cai@digest.test']);
@@ -125,28 +125,28 @@ describe('composing a draft', () => {
   beforeEach(resetDigests);
 
   it('covers the last seven days when no digest has gone out, and since the last digest after that', () => {
-    const first = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const first = createDigest({ id: c.people.coordinator }, c.now);
     expect(getDigest(first)!.sinceAt).toBe(c.now - 7 * DAY);
     expect(getDigest(first)!.status).toBe('draft');
-    sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, first, c.now - DAY);
-    const second = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    sendDigest({ id: c.people.coordinator }, first, c.now - DAY);
+    const second = createDigest({ id: c.people.coordinator }, c.now);
     expect(getDigest(second)!.sinceAt).toBe(c.now - DAY);
   });
 
   it('says since when to the minute, New Zealand time, so a second digest on the same day reads differently', () => {
-    const first = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const first = createDigest({ id: c.people.coordinator }, c.now);
     const sentAt = Date.parse('2026-12-06T20:30:00Z'); // 7 December 2026, 9:30 am NZDT
-    sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, first, sentAt);
-    const second = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, Date.parse('2026-12-07T03:00:00Z'));
+    sendDigest({ id: c.people.coordinator }, first, sentAt);
+    const second = createDigest({ id: c.people.coordinator }, Date.parse('2026-12-07T03:00:00Z'));
     const preview = previewFor(second, c.people.ana, Date.parse('2026-12-07T03:00:00Z'))!;
     expect(preview.text).toContain('since 7 December 2026, 9:30 am NZ time');
     expect(preview.html).toContain('since 7 December 2026, 9:30 am NZ time');
   });
 
   it('stores the introduction as sanitised HTML with absolute links, and keeps the markdown', () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
     const intro = 'Kia ora koutou.\n\nSee the [stacking workshop](/workshops/stacking-workshop).<script>alert(1)</script><img src=x onerror=alert(1)>';
-    expect(updateDigestText({ id: c.people.coordinator, role: 'coordinator' as const }, id, { subject: 'August digest', intro })).toMatchObject({ ok: true });
+    expect(updateDigestText({ id: c.people.coordinator }, id, { subject: 'August digest', intro })).toMatchObject({ ok: true });
     const d = getDigest(id)!;
     expect(d.introMd).toBe(intro);
     expect(d.introHtml).toContain('href="http://localhost:3000/workshops/stacking-workshop"');
@@ -159,7 +159,7 @@ describe('composing a draft', () => {
   });
 
   it('removes and reorders items through the page without JavaScript, within their section', async () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
     const cookie = signIn(c.people.coordinator);
     const path = `/admin/digests/${id}`;
     const workshopsBefore = listDigestItems(id).filter((i) => i.section === 'workshops');
@@ -171,7 +171,7 @@ describe('composing a draft', () => {
 
     // The first item of a section cannot move into the section above it.
     const firstPilot = listDigestItems(id).find((i) => i.section === 'case_studies')!;
-    expect(moveDigestItem({ id: c.people.coordinator, role: 'coordinator' as const }, id, firstPilot.id, 'up')).toMatchObject({ ok: true });
+    expect(moveDigestItem({ id: c.people.coordinator }, id, firstPilot.id, 'up')).toMatchObject({ ok: true });
     expect(listDigestItems(id).find((i) => i.section === 'case_studies')!.id).toBe(firstPilot.id);
 
     const removed = await callRoute(adminDigest.action, { path, cookie, params: { id: String(id) }, form: { intent: 'remove', itemId: String(firstPilot.id) } });
@@ -184,7 +184,7 @@ describe('composing a draft', () => {
   });
 
   it('answers bad input with 400 and the message, and keeps members out of the composer', async () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
     const cookie = signIn(c.people.coordinator);
     const params = { id: String(id) };
     const path = `/admin/digests/${id}`;
@@ -213,7 +213,7 @@ describe('composing a draft', () => {
   });
 
   it('shows the count of recipients on the page and asks for confirmation before sending', async () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
     const cookie = signIn(c.people.coordinator);
     const page = await callRoute(adminDigest.loader, { path: `/admin/digests/${id}?confirm=send`, cookie, params: { id: String(id) } });
     expect(page.data.recipientCount).toBe(6);
@@ -236,7 +236,7 @@ describe('personalised previews', () => {
   let id: number;
   beforeAll(() => {
     resetDigests();
-    id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    id = createDigest({ id: c.people.coordinator }, c.now);
   });
 
   it("lists the member's own upcoming workshops and marks items from their organisation", () => {
@@ -269,7 +269,7 @@ describe('personalised previews', () => {
     expect(previewFor(id, c.people.unsubscribed, c.now)!.excludedBecause).toMatch(/turned digests off/);
     expect(previewFor(id, c.people.deactivated, c.now)!.excludedBecause).toMatch(/deactivated/);
     expect(previewFor(id, c.people.bounced, c.now)!.excludedBecause).toMatch(/bounced/);
-    setDigestAudience({ id: c.people.coordinator, role: 'coordinator' as const }, id, { kind: 'roles', values: ['coordinator'] });
+    setDigestAudience({ id: c.people.coordinator }, id, { kind: 'roles', values: ['coordinator'] });
     expect(previewFor(id, c.people.ana, c.now)!.excludedBecause).toMatch(/outside the chosen audience/);
   });
 });
@@ -278,8 +278,8 @@ describe('sending', () => {
   beforeEach(resetDigests);
 
   it('queues one message per recipient under digest:<id>:<user>, records recipients with their outbox rows and the items each was shown', () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
-    expect(sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now)).toMatchObject({ ok: true, queued: 6 });
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    expect(sendDigest({ id: c.people.coordinator }, id, c.now)).toMatchObject({ ok: true, queued: 6 });
     const rows = outboxFor(id);
     expect(rows.map((r) => r.dedupeKey).sort()).toEqual([c.people.coordinator, c.people.ana, c.people.ben, c.people.cai, c.people.eng, c.people.newcomer].map((u) => `digest:${id}:${u}`).sort());
     const recipients = db.select().from(digestRecipients).where(eq(digestRecipients.digestId, id)).all();
@@ -299,19 +299,19 @@ describe('sending', () => {
   });
 
   it('never queues a digest twice: a second send is refused and adds nothing', () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
-    sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now);
-    expect(sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now + 1000)).toMatchObject({ ok: false, status: 409 });
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    sendDigest({ id: c.people.coordinator }, id, c.now);
+    expect(sendDigest({ id: c.people.coordinator }, id, c.now + 1000)).toMatchObject({ ok: false, status: 409 });
     expect(outboxFor(id)).toHaveLength(6);
   });
 
   it('refuses an empty digest and a digest nobody would receive', () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
-    for (const item of listDigestItems(id)) removeDigestItem({ id: c.people.coordinator, role: 'coordinator' as const }, id, item.id);
-    expect(sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now)).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/empty/) });
-    updateDigestText({ id: c.people.coordinator, role: 'coordinator' as const }, id, { subject: 'News', intro: 'Only an introduction.' });
-    setDigestAudience({ id: c.people.coordinator, role: 'coordinator' as const }, id, { kind: 'organisations', ids: [c.orgs.newOrg + 1000] });
-    expect(sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now)).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/Nobody/) });
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    for (const item of listDigestItems(id)) removeDigestItem({ id: c.people.coordinator }, id, item.id);
+    expect(sendDigest({ id: c.people.coordinator }, id, c.now)).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/empty/) });
+    updateDigestText({ id: c.people.coordinator }, id, { subject: 'News', intro: 'Only an introduction.' });
+    setDigestAudience({ id: c.people.coordinator }, id, { kind: 'organisations', ids: [c.orgs.newOrg + 1000] });
+    expect(sendDigest({ id: c.people.coordinator }, id, c.now)).toMatchObject({ ok: false, status: 400, message: expect.stringMatching(/Nobody/) });
     expect(outboxFor(id)).toHaveLength(0);
   });
 });
@@ -324,9 +324,9 @@ describe('automatic digests', () => {
   beforeAll(async () => {
     resetDigests();
     // A manual digest to members only (not Ben the project manager, not the coordinator) at N0.
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, N0);
-    setDigestAudience({ id: c.people.coordinator, role: 'coordinator' as const }, id, { kind: 'roles', values: ['member'] });
-    expect(sendDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, N0)).toMatchObject({ ok: true, queued: 4 });
+    const id = createDigest({ id: c.people.coordinator }, N0);
+    setDigestAudience({ id: c.people.coordinator }, id, { kind: 'roles', values: ['member'] });
+    expect(sendDigest({ id: c.people.coordinator }, id, N0)).toMatchObject({ ok: true, queued: 4 });
     // Afterwards: a new workshop is scheduled and BCITO shares a resource; Cai chooses monthly digests.
     workshop2 = addWorkshop('evaluation-workshop', 'Evaluating pilots together', { startsAt: N0 + 40 * DAY, createdAt: N0 + 2 * DAY });
     lateResource = addResource('Assessment guide for employers', c.orgs.bcito, N0 + 3 * DAY);
@@ -431,11 +431,11 @@ describe('scheduling', () => {
   });
 
   it('returns a scheduled digest that nobody would receive to draft, with an audit entry', () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
-    setDigestAudience({ id: c.people.coordinator, role: 'coordinator' as const }, id, { kind: 'organisations', ids: [c.orgs.newOrg] });
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    setDigestAudience({ id: c.people.coordinator }, id, { kind: 'organisations', ids: [c.orgs.newOrg] });
     db.update(users).set({ digestFrequency: 'off' }).where(eq(users.id, c.people.newcomer)).run();
     try {
-      scheduleDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now + DAY, c.now);
+      scheduleDigest({ id: c.people.coordinator }, id, c.now + DAY, c.now);
       expect(sendScheduledDigests(c.now + DAY)).toBe(0);
       expect(getDigest(id)).toMatchObject({ status: 'draft', scheduledFor: null });
       expect(db.select().from(auditLog).where(and(eq(auditLog.action, 'digest.schedule_failed'), eq(auditLog.targetId, id))).all()).toHaveLength(1);
@@ -445,8 +445,8 @@ describe('scheduling', () => {
   });
 
   it('is sent by the minute job (runDigestJobs), which leaves the automatic mode off unless DIGEST_AUTOMATIC=true', () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
-    scheduleDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, c.now + DAY, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
+    scheduleDigest({ id: c.people.coordinator }, id, c.now + DAY, c.now);
     expect(process.env.DIGEST_AUTOMATIC).toBeUndefined();
     const before = db.select().from(digests).all().length;
     expect(runDigestJobs(c.now + DAY)).toMatchObject({ scheduled: 1, automatic: null });
@@ -456,9 +456,9 @@ describe('scheduling', () => {
 
   it('runs in the server: starting the background jobs sends a digest that is due', async () => {
     const { startBackgroundJobs } = await import('~/utils/jobs.server');
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
     const now = Date.now();
-    scheduleDigest({ id: c.people.coordinator, role: 'coordinator' as const }, id, now - DAY, now - 2 * DAY);
+    scheduleDigest({ id: c.people.coordinator }, id, now - DAY, now - 2 * DAY);
     const jobs = startBackgroundJobs({ reminderIntervalMs: 60 * 60_000 });
     try {
       expect(getDigest(id)!.status).toBe('sending'); // the first run happens at start
@@ -468,7 +468,7 @@ describe('scheduling', () => {
   });
 
   it('previews as the member chosen on the page', async () => {
-    const id = createDigest({ id: c.people.coordinator, role: 'coordinator' as const }, c.now);
+    const id = createDigest({ id: c.people.coordinator }, c.now);
     const page = await callRoute(adminDigest.loader, { path: `/admin/digests/${id}?as=${c.people.cai}`, cookie: signIn(c.people.coordinator), params: { id: String(id) } });
     expect(page.data.preview).toMatchObject({ as: c.people.cai, name: 'Cai Carpenter' });
     expect(page.data.preview.text).toContain('Kia ora Cai Carpenter,');

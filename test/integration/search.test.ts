@@ -216,9 +216,9 @@ describe('the index', () => {
 
   it('follows edits to the record of a workshop, the text read from a file, and a member’s profile', async () => {
     const created = createWorkshop(coordinator.user, workshop({ title: 'Assessment clinic' }), { publish: true });
-    saveWorkshopRecord(coordinator.user, created.id, { notesMd: 'We agreed on xylophonic moderation.', attendingOrganisationIds: [], decisions: ['Adopt the zanzibarite rubric'], actionItems: [{ text: 'Draft the quillwort template', ownerOrganisationId: null, dueDate: null }] }, workshop().startsAt + 30 * 60_000);
+    saveWorkshopRecord(coordinator.user, created.id, { notesMd: 'We agreed on xylophonic moderation.', attendingOrganisationIds: [], decisions: ['Adopt the zanzibarite rubric'], actionItems: [{ text: 'Draft the quillwort template', ownerOrganisationId: null, dueDate: null }] });
     for (const word of ['xylophonic', 'zanzibarite', 'quillwort']) expect(found(null, word), word).toEqual([`workshop:${created.id}`]);
-    saveWorkshopRecord(coordinator.user, created.id, { notesMd: '', attendingOrganisationIds: [], decisions: [], actionItems: [] }, workshop().startsAt + 30 * 60_000);
+    saveWorkshopRecord(coordinator.user, created.id, { notesMd: '', attendingOrganisationIds: [], decisions: [], actionItems: [] });
     for (const word of ['xylophonic', 'zanzibarite', 'quillwort']) expect(found(null, word), word).toEqual([]);
 
     const id = await addResource(member, { title: 'Site induction pack' });

@@ -33,7 +33,6 @@ import {
 } from '../case-study-fields';
 import { type MicroCredentialInput, microCredentialProblems, type NzqaStatus } from '../micro-credentials.server';
 import type { CaseStudyDetail } from './reading.server';
-import { can } from '~/utils/permissions.server';
 
 // Input
 
@@ -161,7 +160,7 @@ export function parseCaseStudyForm(formData: FormData, ctx: { actor: SessionUser
   if (managerIds !== 'invalid') {
     const allowed = new Set(projectManagerOptions().map((u) => u.id));
     if (managerIds.some((id) => !allowed.has(id))) add('managerIds', 'Choose project managers from the list.');
-    else if (!can(ctx.actor, 'case-study:hand-over') && !managerIds.includes(ctx.actor.id)) {
+    else if (ctx.actor.role === 'project_manager' && !managerIds.includes(ctx.actor.id)) {
       add('managerIds', 'Keep yourself in the list of project managers; a coordinator can hand the pilot over to someone else.');
     }
   }
@@ -335,7 +334,7 @@ export function newCaseStudyFormValues(actor: SessionUser): CaseStudyFormValues 
     visibility: 'public',
     leadOrganisationId: String(actor.organisationId),
     partnerIds: [],
-    managerIds: can(actor, 'case-study:hand-over') ? [] : [String(actor.id)],
+    managerIds: actor.role === 'project_manager' ? [String(actor.id)] : [],
     delivery: [],
   };
 }

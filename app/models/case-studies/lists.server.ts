@@ -18,7 +18,7 @@ import type { SessionUser } from '~/utils/auth.server';
 import { once, oncePerKey } from '~/utils/prepared.server';
 import { excerpt } from '~/utils/markdown.server';
 import { publishedCaseStudyVisibleTo } from '../micro-credentials.server';
-import { can } from '~/utils/permissions.server';
+import { canCreateCaseStudy } from './shared.server';
 
 // Lists
 
@@ -221,8 +221,8 @@ export function caseStudyFilterOptions(viewer: SessionUser | null) {
 
 /** Drafts this person may edit: every draft for a coordinator, their own pilots' drafts for a project manager. */
 export function draftsFor(viewer: SessionUser | null): CaseStudyListItem[] {
-  if (!can(viewer, 'case-study:create')) return [];
-  if (can(viewer, 'case-study:view-all-drafts')) return preparedListItems('drafts', () => isNull(caseStudies.publishedAt) as SQL, 'updated');
+  if (!canCreateCaseStudy(viewer)) return [];
+  if (viewer!.role === 'coordinator') return preparedListItems('drafts', () => isNull(caseStudies.publishedAt) as SQL, 'updated');
   return preparedListItems(
     'managerDrafts',
     () =>

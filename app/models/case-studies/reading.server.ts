@@ -31,11 +31,10 @@ import {
   microCredentialsForCaseStudy,
   publishedCaseStudyVisibleTo,
 } from '../micro-credentials.server';
-import { type CaseStudy, type Reader } from './shared.server';
+import { type CaseStudy, type Reader, canEditCaseStudy, canViewCaseStudy } from './shared.server';
 import type { CaseStudyInput, OutcomeInput } from './form.server';
 import { formatDates, formatOutcomeValue } from './revisions.server';
 import { type CaseStudyListItem, preparedListItems } from './lists.server';
-import { can } from '~/utils/permissions.server';
 
 // Reading one case study
 
@@ -114,8 +113,8 @@ const bySlugQuery = once(() => db.select().from(caseStudies).where(eq(caseStudie
  */
 export function getCaseStudyBySlug(slug: string, viewer: SessionUser | null): { caseStudy: CaseStudyDetail; canEdit: boolean } | undefined {
   const row = bySlugQuery().get({ slug });
-  if (!row || !can(viewer, 'case-study:view', row)) return undefined;
-  return { caseStudy: loadCaseStudyDetail(db, row.id)!, canEdit: can(viewer, 'case-study:edit', row) };
+  if (!row || !canViewCaseStudy(viewer, row)) return undefined;
+  return { caseStudy: loadCaseStudyDetail(db, row.id)!, canEdit: canEditCaseStudy(viewer, row) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,11 +13,10 @@ import { slugify } from '~/utils/labels';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { recordAudit } from '../audit.server';
 import { syncCaseStudyMicroCredentials, type Tx } from '../micro-credentials.server';
-import { RESERVED_SLUGS } from './shared.server';
+import { RESERVED_SLUGS, canEditCaseStudy } from './shared.server';
 import type { CaseStudyInput } from './form.server';
 import { type CaseStudySnapshot, changedFieldLabels, snapshotOf } from './revisions.server';
 import { loadCaseStudyDetail } from './reading.server';
-import { authorize, can } from '~/utils/permissions.server';
 
 // Writing
 
@@ -74,7 +73,6 @@ export const FIRST_PUBLISHED = 'First published';
 
 /** Creates a case study as a draft, or published at once (which keeps its first revision). */
 export function createCaseStudy(actor: SessionUser, input: CaseStudyInput, { publish = false } = {}): { id: number; slug: string } {
-  authorize(actor, 'case-study:create');
   return db.transaction((tx) => {
     const slug = uniqueCaseStudySlug(tx, input.title);
     const now = Date.now();
@@ -108,7 +106,7 @@ export function updateCaseStudy(actor: SessionUser, caseStudyId: number, input: 
   return db.transaction((tx) => {
     const before = loadCaseStudyDetail(tx, caseStudyId);
     if (!before) return { ok: false as const, reason: 'not-found' as const };
-    if (!can(actor, 'case-study:edit', before)) return { ok: false as const, reason: 'forbidden' as const };
+    if (!canEditCaseStudy(actor, before, tx)) return { ok: false as const, reason: 'forbidden' as const };
     const wasPublished = before.publishedAt !== null;
     const now = Date.now();
     tx.update(caseStudies)
@@ -139,7 +137,7 @@ export function updateCaseStudy(actor: SessionUser, caseStudyId: number, input: 
 export function publishCaseStudy(actor: SessionUser, caseStudyId: number): { ok: true } | { ok: false; message: string } {
   return db.transaction((tx) => {
     const row = tx.select().from(caseStudies).where(eq(caseStudies.id, caseStudyId)).get();
-    if (!row || !can(actor, 'case-study:edit', row)) return { ok: false as const, message: 'You cannot publish this case study.' };
+    if (!row || !canEditCaseStudy(actor, row, tx)) return { ok: false as const, message: 'You cannot publish this case study.' };
     if (row.publishedAt !== null) return { ok: false as const, message: 'This case study is already published.' };
     tx.update(caseStudies).set({ publishedAt: Date.now(), updatedAt: Date.now() }).where(eq(caseStudies.id, caseStudyId)).run();
     addRevision(tx, caseStudyId, actor.id, snapshotOf(loadCaseStudyDetail(tx, caseStudyId)!), FIRST_PUBLISHED);

@@ -12,7 +12,9 @@ import type { SessionUser } from '~/utils/auth.server';
 import { slugify } from '~/utils/labels';
 import type { FieldErrors } from '~/utils/validation.server';
 import { recordAudit } from '../audit.server';
-import { getWorkshopById } from '../workshops.server';
+import { canViewCaseStudy } from '../case-studies.server';
+import { canViewResource } from '../resources.server';
+import { canViewWorkshop, getWorkshopById } from '../workshops.server';
 import {
   type Category,
   type Outcome,
@@ -20,11 +22,11 @@ import {
   SUBJECT_DEFAULT_CATEGORY,
   SUBJECT_LABELS,
   SUBJECT_PARAMS,
+  canModerate,
   done,
   refused,
 } from './shared.server';
 import type { CategoryInput } from './input.server';
-import { can } from '~/utils/permissions.server';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Categories
@@ -57,7 +59,7 @@ function nameTaken(tx: Reader, name: string, exceptId?: number): boolean {
 }
 
 export function createCategory(actor: SessionUser, input: CategoryInput): CategoryOutcome {
-  if (!can(actor, 'discussion:moderate')) return { ok: false, status: 403, errors: { _form: ['Only coordinators manage categories.'] } };
+  if (!canModerate(actor)) return { ok: false, status: 403, errors: { _form: ['Only coordinators manage categories.'] } };
   return db.transaction((tx) => {
     if (nameTaken(tx, input.name)) return { ok: false as const, status: 400 as const, errors: { name: ['There is already a category with that name.'] } };
     const base = slugify(input.name).slice(0, 60);
@@ -71,7 +73,7 @@ export function createCategory(actor: SessionUser, input: CategoryInput): Catego
 
 /** Renames or re-describes a category; its address (slug) stays, so links keep working. */
 export function updateCategory(actor: SessionUser, categoryId: number, input: CategoryInput): CategoryOutcome {
-  if (!can(actor, 'discussion:moderate')) return { ok: false, status: 403, errors: { _form: ['Only coordinators manage categories.'] } };
+  if (!canModerate(actor)) return { ok: false, status: 403, errors: { _form: ['Only coordinators manage categories.'] } };
   return db.transaction((tx) => {
     const before = getCategoryById(categoryId, tx);
     if (!before) return { ok: false as const, status: 404 as const, errors: { _form: ['That category no longer exists.'] } };
@@ -84,7 +86,7 @@ export function updateCategory(actor: SessionUser, categoryId: number, input: Ca
 
 /** Only an empty category can go: threads are moved elsewhere first, so nothing is lost by accident. */
 export function deleteCategory(actor: SessionUser, categoryId: number): Outcome {
-  if (!can(actor, 'discussion:moderate')) return refused(403, 'Only coordinators manage categories.');
+  if (!canModerate(actor)) return refused(403, 'Only coordinators manage categories.');
   return db.transaction((tx) => {
     const category = getCategoryById(categoryId, tx);
     if (!category) return refused(404, 'That category no longer exists.');
@@ -110,14 +112,14 @@ export type Subject = { type: ThreadSubjectType; id: number; title: string; url:
 export function findSubject(type: ThreadSubjectType, id: number, viewer: SessionUser | null): Subject | null {
   if (type === 'workshop') {
     const w = getWorkshopById(id);
-    return w && can(viewer, 'workshop:view', w) ? { type, id, title: w.title, url: `/workshops/${w.slug}`, label: SUBJECT_LABELS[type] } : null;
+    return w && canViewWorkshop(viewer, w) ? { type, id, title: w.title, url: `/workshops/${w.slug}`, label: SUBJECT_LABELS[type] } : null;
   }
   if (type === 'case_study') {
     const c = db.select({ id: caseStudies.id, slug: caseStudies.slug, title: caseStudies.title, publishedAt: caseStudies.publishedAt, visibility: caseStudies.visibility, leadOrganisationId: caseStudies.leadOrganisationId }).from(caseStudies).where(eq(caseStudies.id, id)).get();
-    return c && can(viewer, 'case-study:view', c) ? { type, id, title: c.title, url: `/case-studies/${c.slug}`, label: SUBJECT_LABELS[type] } : null;
+    return c && canViewCaseStudy(viewer, c) ? { type, id, title: c.title, url: `/case-studies/${c.slug}`, label: SUBJECT_LABELS[type] } : null;
   }
   const r = db.select({ id: resources.id, title: resources.title, visibility: resources.visibility, organisationId: resources.organisationId }).from(resources).where(eq(resources.id, id)).get();
-  return r && can(viewer, 'resource:view', r) ? { type, id, title: r.title, url: `/resources/${r.id}`, label: SUBJECT_LABELS[type] } : null;
+  return r && canViewResource(viewer, r) ? { type, id, title: r.title, url: `/resources/${r.id}`, label: SUBJECT_LABELS[type] } : null;
 }
 
 /** Reads ?workshop=ID, ?caseStudy=ID or ?resource=ID. */

@@ -4,10 +4,9 @@ import { db } from '../../../db/client.server';
 import { postReports, posts, threads, users } from '../../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
 import { recordAudit } from '../audit.server';
-import { type Outcome, done, refused, reportRefusal } from './shared.server';
+import { type Outcome, canModerate, canViewThread, done, refused, reportRefusal } from './shared.server';
 import { getPost, getThreadRow, postExcerpt } from './posting.server';
 import { getCategoryById } from './categories.server';
-import { can } from '~/utils/permissions.server';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Moderation (coordinators; every change is in the audit log)
@@ -24,7 +23,7 @@ const THREAD_MODERATION: Record<ThreadModeration, { column: 'pinnedAt' | 'locked
 };
 
 export function moderateThread(actor: SessionUser, threadId: number, action: ThreadModeration, now = Date.now()): Outcome {
-  if (!can(actor, 'discussion:moderate')) return refused(403, 'Only coordinators can moderate discussions.');
+  if (!canModerate(actor)) return refused(403, 'Only coordinators can moderate discussions.');
   const rule = THREAD_MODERATION[action];
   return db.transaction((tx) => {
     const thread = getThreadRow(tx, threadId);
@@ -37,7 +36,7 @@ export function moderateThread(actor: SessionUser, threadId: number, action: Thr
 }
 
 export function moveThread(actor: SessionUser, threadId: number, categoryId: number): Outcome {
-  if (!can(actor, 'discussion:moderate')) return refused(403, 'Only coordinators can moderate discussions.');
+  if (!canModerate(actor)) return refused(403, 'Only coordinators can moderate discussions.');
   return db.transaction((tx) => {
     const thread = getThreadRow(tx, threadId);
     if (!thread) return refused(404, 'That thread no longer exists.');
@@ -53,7 +52,7 @@ export function moveThread(actor: SessionUser, threadId: number, categoryId: num
 
 /** Hides or shows a post. Hiding also settles the open reports about it. */
 export function setPostHidden(actor: SessionUser, postId: number, hidden: boolean, now = Date.now()): Outcome & { threadId?: number; number?: number } {
-  if (!can(actor, 'discussion:moderate')) return refused(403, 'Only coordinators can hide posts.');
+  if (!canModerate(actor)) return refused(403, 'Only coordinators can hide posts.');
   return db.transaction((tx) => {
     const post = tx.select().from(posts).where(eq(posts.id, postId)).get();
     const thread = post ? getThreadRow(tx, post.threadId) : undefined;
@@ -86,7 +85,7 @@ export function setPostHidden(actor: SessionUser, postId: number, hidden: boolea
 export function reportPost(actor: SessionUser, postId: number, reason: string, now = Date.now()): Outcome {
   const post = getPost(postId);
   const thread = post ? getThreadRow(db, post.threadId) : undefined;
-  if (!post || !thread || !can(actor, 'thread:view', thread)) return refused(404, 'That post no longer exists.');
+  if (!post || !thread || !canViewThread(actor, thread)) return refused(404, 'That post no longer exists.');
   const refusal = reportRefusal(actor, post);
   if (refusal) return refused(refusal.status, refusal.message);
   const existing = db.select().from(postReports).where(and(eq(postReports.postId, postId), eq(postReports.reporterId, actor.id))).get();
@@ -138,7 +137,7 @@ export function listReports(status: 'open' | 'closed', limit = 100) {
 }
 
 export function closeReport(actor: SessionUser, reportId: number, status: 'resolved' | 'dismissed', now = Date.now()): Outcome {
-  if (!can(actor, 'discussion:moderate')) return refused(403, 'Only coordinators deal with reports.');
+  if (!canModerate(actor)) return refused(403, 'Only coordinators deal with reports.');
   return db.transaction((tx) => {
     const report = tx
       .select({ id: postReports.id, status: postReports.status, postId: postReports.postId, number: posts.number, title: threads.title })

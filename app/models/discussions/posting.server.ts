@@ -17,6 +17,11 @@ import {
   type Thread,
   type Tx,
   type Viewer,
+  canDeletePost,
+  canEditPost,
+  canModerate,
+  canReadPost,
+  canViewThread,
   done,
   permalinkPath,
   postRefused,
@@ -26,7 +31,6 @@ import {
 import { markReadIn } from './unread.server';
 import type { ReplyInput, ThreadInput } from './input.server';
 import { type Subject, findSubject, getCategoryById } from './categories.server';
-import { authorize, can } from '~/utils/permissions.server';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Mentions
@@ -79,7 +83,7 @@ function queueMentions(tx: Tx, actor: SessionUser, thread: Pick<Thread, 'id' | '
   const mentioned = findMentions(post.bodyMd, activeMembers(tx))
     .filter((m) => m.id !== actor.id)
     // A hidden thread is for coordinators: nobody else is sent there.
-    .filter((m) => thread.hiddenAt === null || can(m, 'discussion:moderate'))
+    .filter((m) => thread.hiddenAt === null || canModerate(m))
     .slice(0, MENTION_MAX);
   for (const member of mentioned) {
     queueEmail(tx, {
@@ -126,7 +130,7 @@ export function getQuotablePost(viewer: Viewer, threadId: number, postId: number
     .innerJoin(users, eq(users.id, posts.authorId))
     .where(eq(posts.id, postId))
     .get();
-  if (!row || row.threadId !== threadId || row.deletedAt !== null || !can(viewer, 'post:read', row)) return null;
+  if (!row || row.threadId !== threadId || row.deletedAt !== null || !canReadPost(viewer, row)) return null;
   return row;
 }
 
@@ -150,7 +154,6 @@ function participate(tx: Tx, userId: number, threadId: number, number: number, n
 }
 
 export function startThread(actor: SessionUser, input: ThreadInput, now = Date.now()): PostOutcome {
-  authorize(actor, 'thread:start');
   const category = getCategoryById(input.categoryId);
   if (!category) return postRefused(400, { categoryId: ['Choose a category from the list.'] });
   let subject: Subject | null = null;
@@ -194,7 +197,7 @@ export function startThread(actor: SessionUser, input: ThreadInput, now = Date.n
 
 export function reply(actor: SessionUser, threadId: number, input: ReplyInput, now = Date.now()): PostOutcome {
   const thread = getThreadRow(db, threadId);
-  if (!thread || !can(actor, 'thread:view', thread)) return postRefused(404, { _form: ['That thread no longer exists.'] });
+  if (!thread || !canViewThread(actor, thread)) return postRefused(404, { _form: ['That thread no longer exists.'] });
   if (thread.lockedAt !== null) return postRefused(403, { _form: [LOCKED_MESSAGE] });
   let bodyMd = input.body;
   let quotedPostId: number | null = null;
@@ -240,8 +243,8 @@ export function getPost(postId: number): Post | undefined {
 export function editPost(actor: SessionUser, postId: number, input: { body: string }, now = Date.now()): PostOutcome {
   const post = getPost(postId);
   const thread = post ? getThreadRow(db, post.threadId) : undefined;
-  if (!post || !thread || !can(actor, 'thread:view', thread)) return postRefused(404, { _form: ['That post no longer exists.'] });
-  if (!can(actor, 'post:edit', post)) return postRefused(403, { _form: ['You can only edit your own posts.'] });
+  if (!post || !thread || !canViewThread(actor, thread)) return postRefused(404, { _form: ['That post no longer exists.'] });
+  if (!canEditPost(actor, post)) return postRefused(403, { _form: ['You can only edit your own posts.'] });
   const result = { ok: true as const, threadId: thread.id, postId: post.id, number: post.number };
   if (input.body === post.bodyMd) return { ...result, message: 'Nothing changed, so nothing was saved.' };
   return db.transaction((tx) => {
@@ -257,10 +260,10 @@ export function editPost(actor: SessionUser, postId: number, input: { body: stri
 export function deletePost(actor: SessionUser, postId: number, now = Date.now()): Outcome & { threadId?: number; number?: number } {
   const post = getPost(postId);
   const thread = post ? getThreadRow(db, post.threadId) : undefined;
-  if (!post || !thread || !can(actor, 'thread:view', thread)) return refused(404, 'That post no longer exists.');
+  if (!post || !thread || !canViewThread(actor, thread)) return refused(404, 'That post no longer exists.');
   if (post.authorId !== actor.id) return refused(403, 'You can only remove your own posts.');
   if (post.deletedAt !== null) return { ...done('That post was already removed.'), threadId: thread.id, number: post.number };
-  if (!can(actor, 'post:delete', post)) return refused(403, 'A coordinator has hidden this post, so it cannot be changed.');
+  if (!canDeletePost(actor, post)) return refused(403, 'A coordinator has hidden this post, so it cannot be changed.');
   db.update(posts).set({ deletedAt: now }).where(eq(posts.id, post.id)).run();
   return { ...done('Your post was removed. Replies keep their place; the post shows as removed.'), threadId: thread.id, number: post.number };
 }

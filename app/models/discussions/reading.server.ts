@@ -11,12 +11,16 @@ import {
   type Thread,
   type Viewer,
   type WatchLevel,
+  canDeletePost,
+  canEditPost,
+  canModerate,
+  canReply,
+  canViewThread,
   postLocation,
   reportRefusal,
 } from './shared.server';
 import { OUTER_CATEGORY_ID, openedSql, unreadCountSql } from './unread.server';
 import { listCategories, newThreadUrl } from './categories.server';
-import { can } from '~/utils/permissions.server';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading: thread lists, the thread page
@@ -48,7 +52,7 @@ export function listThreads(viewer: Viewer, options: ListOptions = {}): ThreadLi
   const lastPost = alias(posts, 'last_post');
   const lastAuthor = alias(users, 'last_author');
   const conditions = [
-    can(viewer, 'discussion:moderate') ? undefined : isNull(threads.hiddenAt),
+    canModerate(viewer) ? undefined : isNull(threads.hiddenAt),
     options.categoryId ? eq(threads.categoryId, options.categoryId) : undefined,
     options.subject ? and(eq(threads.subjectType, options.subject.type), eq(threads.subjectId, options.subject.id)) : undefined,
     options.skipMutedCategories
@@ -109,8 +113,8 @@ export type CategorySummary = Category & { threadCount: number; postCount: numbe
 
 /** Every category with its counts, the viewer's unread posts in it, and its most recently active thread. */
 export function listCategorySummaries(viewer: Viewer): CategorySummary[] {
-  const visible = can(viewer, 'discussion:moderate') ? sql`` : sql` and t.hidden_at is null`;
-  const hidden = can(viewer, 'discussion:moderate') ? sql`` : sql` and p.hidden_at is null`;
+  const visible = canModerate(viewer) ? sql`` : sql` and t.hidden_at is null`;
+  const hidden = canModerate(viewer) ? sql`` : sql` and p.hidden_at is null`;
   const rows = db
     .select({
       id: discussionCategories.id,
@@ -141,7 +145,7 @@ export function countThreads(viewer: Viewer, categoryId: number): number {
   return db
     .select({ n: sql<number>`count(*)` })
     .from(threads)
-    .where(and(eq(threads.categoryId, categoryId), can(viewer, 'discussion:moderate') ? undefined : isNull(threads.hiddenAt)))
+    .where(and(eq(threads.categoryId, categoryId), canModerate(viewer) ? undefined : isNull(threads.hiddenAt)))
     .get()!.n;
 }
 
@@ -156,7 +160,7 @@ export function getThreadForViewer(viewer: Viewer, threadId: number): ThreadView
     .innerJoin(users, eq(users.id, threads.authorId))
     .where(eq(threads.id, threadId))
     .get();
-  if (!row || !can(viewer, 'thread:view', row.thread)) return null;
+  if (!row || !canViewThread(viewer, row.thread)) return null;
   return { ...row.thread, categoryName: row.categoryName, categorySlug: row.categorySlug, authorName: row.authorName };
 }
 
@@ -192,8 +196,8 @@ export function getPostView(viewer: Viewer, thread: Pick<Thread, 'id' | 'lockedA
 }
 
 function postViews(viewer: Viewer, thread: Pick<Thread, 'id' | 'lockedAt' | 'hiddenAt'>, numbers: SQL): PostView[] {
-  const moderator = can(viewer, 'discussion:moderate');
-  const replying = can(viewer, 'thread:reply', thread);
+  const moderator = canModerate(viewer);
+  const replying = canReply(viewer, thread);
   return db
     .select({ post: posts, authorName: users.name, organisationName: organisations.name, organisationSlug: organisations.slug })
     .from(posts)
@@ -219,8 +223,8 @@ function postViews(viewer: Viewer, thread: Pick<Thread, 'id' | 'lockedAt' | 'hid
         bodyHtml: readable ? post.bodyHtml : null,
         removed,
         hidden,
-        canEdit: can(viewer, 'post:edit', post),
-        canDelete: can(viewer, 'post:delete', post),
+        canEdit: canEditPost(viewer, post),
+        canDelete: canDeletePost(viewer, post),
         canReport: reportRefusal(viewer, post) === null,
         canQuote: replying && !removed && !hidden,
       };

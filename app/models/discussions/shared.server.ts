@@ -12,7 +12,6 @@ import {
   THREADS_PER_PAGE,
   TITLE_MAX,
 } from '../discussion-limits';
-import { can } from '~/utils/permissions.server';
 
 export type Tx = Parameters<Parameters<typeof db.transaction>[0]>[0];
 export type Reader = Tx | typeof db;
@@ -54,7 +53,42 @@ export const SUBJECT_DEFAULT_CATEGORY: Record<ThreadSubjectType, string> = { wor
 export const LOCKED_MESSAGE = 'This thread is locked: it no longer takes replies.';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Refusals: the permission rules themselves live in app/utils/permissions.server.ts.
+// Permissions: the one place that says who may do what. Routes call these before acting and to decide which buttons
+// to show; the model functions below call them again.
+
+/** Coordinators moderate: pin, lock, move, hide, manage categories and deal with reports. */
+export function canModerate(user: Pick<SessionUser, 'role'> | null | undefined): boolean {
+  return user?.role === 'coordinator';
+}
+
+/** Discussions are for signed-in members; hidden threads for coordinators only. */
+export function canViewThread(user: Viewer | null | undefined, thread: Pick<Thread, 'hiddenAt'>): boolean {
+  return !!user && (thread.hiddenAt === null || canModerate(user));
+}
+
+/** Members edit their own posts only, while the post is neither removed nor hidden by a coordinator. */
+export function canEditPost(user: Viewer | null | undefined, post: Pick<Post, 'authorId' | 'deletedAt' | 'hiddenAt'>): boolean {
+  return !!user && post.authorId === user.id && post.deletedAt === null && post.hiddenAt === null;
+}
+
+/** Removing follows the same rule as editing: one's own posts only. */
+export function canDeletePost(user: Viewer | null | undefined, post: Pick<Post, 'authorId' | 'deletedAt' | 'hiddenAt'>): boolean {
+  return canEditPost(user, post);
+}
+
+export function canReply(user: Viewer | null | undefined, thread: Pick<Thread, 'hiddenAt' | 'lockedAt'>): boolean {
+  return canViewThread(user, thread) && thread.lockedAt === null;
+}
+
+/** Any member may report someone else's post that is still there. */
+export function canReportPost(user: Viewer | null | undefined, post: Pick<Post, 'authorId' | 'deletedAt'>): boolean {
+  return !!user && post.authorId !== user.id && post.deletedAt === null;
+}
+
+/** Whether the viewer may read this post's text: hidden posts are for coordinators; removed posts show as removed. */
+export function canReadPost(user: Viewer, post: Pick<Post, 'hiddenAt'>): boolean {
+  return post.hiddenAt === null || canModerate(user);
+}
 
 /**
  * Why this viewer may not report this post (of a thread they can see), or null when they may: the one rule behind the
@@ -62,11 +96,11 @@ export const LOCKED_MESSAGE = 'This thread is locked: it no longer takes replies
  * removed, or one a coordinator has already hidden is refused.
  */
 export function reportRefusal(viewer: Viewer, post: Pick<Post, 'authorId' | 'deletedAt' | 'hiddenAt'>): { status: 403 | 404; message: string } | null {
-  if (!can(viewer, 'post:read', post)) return { status: 404, message: 'That post no longer exists.' };
-  if (can(viewer, 'post:report', post)) return null;
+  if (!canReadPost(viewer, post)) return { status: 404, message: 'That post no longer exists.' };
   if (post.authorId === viewer.id) return { status: 403, message: 'You cannot report your own post. You can edit or remove it instead.' };
-  if (post.deletedAt !== null) return { status: 403, message: 'That post has been removed, so there is nothing to report.' };
-  return { status: 403, message: 'A coordinator has already hidden this post.' };
+  if (!canReportPost(viewer, post)) return { status: 403, message: 'That post has been removed, so there is nothing to report.' };
+  if (post.hiddenAt !== null) return { status: 403, message: 'A coordinator has already hidden this post.' };
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@ import { and, eq, gt, isNull, sql, type SQL } from 'drizzle-orm';
 import { db } from '../../../db/client.server';
 import { posts, threadReads } from '../../../db/schema';
 import type { SessionUser } from '~/utils/auth.server';
-import { type Reader, type Viewer } from './shared.server';
-import { can } from '~/utils/permissions.server';
+import { type Reader, type Viewer, canModerate } from './shared.server';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Unread tracking
@@ -35,7 +34,7 @@ export function firstUnreadNumber(user: Viewer, threadId: number): number | null
   const row = db
     .select({ n: sql<number | null>`min(${posts.number})` })
     .from(posts)
-    .where(and(eq(posts.threadId, threadId), gt(posts.number, lastRead), isNull(posts.deletedAt), can(user, 'discussion:moderate') ? undefined : isNull(posts.hiddenAt)))
+    .where(and(eq(posts.threadId, threadId), gt(posts.number, lastRead), isNull(posts.deletedAt), canModerate(user) ? undefined : isNull(posts.hiddenAt)))
     .get();
   return row?.n ?? null;
 }
@@ -47,7 +46,7 @@ const OUTER_THREAD_ID = sql.raw('"threads"."id"');
 export const OUTER_CATEGORY_ID = sql.raw('"discussion_categories"."id"');
 
 export function unreadCountSql(viewer: Viewer): SQL<number> {
-  const hidden = can(viewer, 'discussion:moderate') ? sql`` : sql` and p.hidden_at is null`;
+  const hidden = canModerate(viewer) ? sql`` : sql` and p.hidden_at is null`;
   return sql<number>`(select count(*) from posts p where p.thread_id = ${OUTER_THREAD_ID} and p.deleted_at is null${hidden}
     and p.author_id != ${viewer.id}
     and p.number > coalesce((select r.last_read_number from thread_reads r where r.user_id = ${viewer.id} and r.thread_id = ${OUTER_THREAD_ID}), 0))`;

@@ -1,4 +1,4 @@
-import { audienceSql } from '../audience.server';
+import { audienceSql, reachesAudience } from '../audience.server';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { db, sqlite } from '../../../db/client.server';
 import {
@@ -27,8 +27,8 @@ import {
   RESOURCE_KIND_OPTIONS,
   type Resource,
   VISIBILITY_LABELS,
+  canViewResource,
 } from './shared.server';
-import { can } from '~/utils/permissions.server';
 
 // Reading
 
@@ -66,7 +66,7 @@ export type ResourceDetail = NonNullable<ReturnType<typeof getResourceDetail>>;
 /** Everything the resource page shows; links to drafts and members-only pilots are left out for those who may not see them. */
 export function getResourceDetail(id: number, viewer: SessionUser | null) {
   const resource = getResource(id);
-  if (!resource || !can(viewer, 'resource:view', resource)) return null;
+  if (!resource || !canViewResource(viewer, resource)) return null;
   const organisation = resource.organisationId
     ? db.select({ id: organisations.id, name: organisations.name, slug: organisations.slug }).from(organisations).where(eq(organisations.id, resource.organisationId)).get() ?? null
     : null;
@@ -79,7 +79,7 @@ export function getResourceDetail(id: number, viewer: SessionUser | null) {
     .where(eq(resourceWorkshops.resourceId, id))
     .orderBy(desc(workshops.startsAt))
     .all()
-    .filter((w) => can(viewer, 'workshop:view', w));
+    .filter((w) => w.status !== 'draft' || viewer?.role === 'coordinator');
   const linkedCaseStudies = db
     .select({ id: caseStudies.id, slug: caseStudies.slug, title: caseStudies.title, visibility: caseStudies.visibility, publishedAt: caseStudies.publishedAt, leadOrganisationId: caseStudies.leadOrganisationId })
     .from(resourceCaseStudies)
@@ -87,25 +87,25 @@ export function getResourceDetail(id: number, viewer: SessionUser | null) {
     .where(eq(resourceCaseStudies.resourceId, id))
     .orderBy(asc(caseStudies.title))
     .all()
-    .filter((c) => can(viewer, 'case-study:view', c));
+    .filter((c) => (c.publishedAt !== null || viewer?.role === 'coordinator') && reachesAudience(viewer, c.visibility, c.leadOrganisationId));
   return { ...resource, organisation, uploader, tags, workshops: linkedWorkshops, caseStudies: linkedCaseStudies, versions: listVersions(id) };
 }
 
 /** Workshops and pilots a resource can be linked to, for the form. */
 export function linkOptions(viewer: SessionUser) {
-  const allDrafts = can(viewer, 'case-study:view-all-drafts');
+  const coordinator = viewer.role === 'coordinator';
   const workshopRows = db
     .select({ id: workshops.id, title: workshops.title, startsAt: workshops.startsAt, status: workshops.status })
     .from(workshops)
     .orderBy(desc(workshops.startsAt))
     .all()
-    .filter((w) => can(viewer, 'workshop:view', w));
+    .filter((w) => coordinator || w.status !== 'draft');
   const caseStudyRows = db
     .select({ id: caseStudies.id, title: caseStudies.title, publishedAt: caseStudies.publishedAt })
     .from(caseStudies)
     .orderBy(asc(caseStudies.title))
     .all()
-    .filter((c) => allDrafts || c.publishedAt !== null);
+    .filter((c) => coordinator || c.publishedAt !== null);
   return { workshops: workshopRows, caseStudies: caseStudyRows };
 }
 
@@ -187,7 +187,7 @@ export type DownloadTarget = {
  */
 export function getDownloadTarget(viewer: SessionUser | null, resourceId: number, versionNumber?: number): DownloadTarget | null {
   const resource = getResource(resourceId);
-  if (!resource || !can(viewer, 'resource:view', resource)) return null;
+  if (!resource || !canViewResource(viewer, resource)) return null;
   if (resource.externalUrl) {
     return versionNumber === undefined ? { resourceId, title: resource.title, externalUrl: resource.externalUrl, version: null } : null;
   }

@@ -1,5 +1,7 @@
 import { db } from '../../../db/client.server';
+import { reachesAudience } from '../audience.server';
 import { RESOURCE_KINDS, type ResourceKind, resources, type Visibility } from '../../../db/schema';
+import type { SessionUser } from '~/utils/auth.server';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '~/utils/search-highlight';
 
 export type Resource = typeof resources.$inferSelect;
@@ -30,4 +32,21 @@ export const PAGE_SIZE = 20;
 
 export { HIGHLIGHT_END, HIGHLIGHT_START };
 
-// Who may see, add and change a resource: app/utils/permissions.server.ts.
+// ---------------------------------------------------------------------------------------------------------------
+// Permissions: anyone may see public resources; members see everything; members and project managers add; the
+// uploader and coordinators edit, add versions and remove.
+
+export function canViewResource(viewer: SessionUser | null, resource: Pick<Resource, 'visibility' | 'organisationId'>): boolean {
+  return reachesAudience(viewer, resource.visibility, resource.organisationId);
+}
+
+export function canAddResource(viewer: SessionUser | null): viewer is SessionUser {
+  return viewer !== null;
+}
+
+export function canEditResource(user: SessionUser | null, resource: Pick<Resource, 'uploadedById'>): boolean {
+  if (!user) return false;
+  return user.role === 'coordinator' || (resource.uploadedById !== null && resource.uploadedById === user.id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------

@@ -16,10 +16,9 @@ import { EXTRACTABLE_TYPES } from '~/utils/text-extraction.server';
 import { type AcceptedUpload, removeStoredFile, storeUpload } from '~/utils/uploads.server';
 import type { FieldErrors } from '~/utils/validation.server';
 import { recordAudit } from '../audit.server';
-import { type Tx } from './shared.server';
+import { type Tx, canEditResource } from './shared.server';
 import type { ResourceInput } from './input.server';
 import { getResource } from './reading.server';
-import { authorize, can } from '~/utils/permissions.server';
 
 // Full-text index
 
@@ -145,7 +144,6 @@ export async function createResource(
   input: ResourceInput & { url: string | null },
   upload: AcceptedUpload | null,
 ): Promise<ResourceOutcome> {
-  authorize(actor, 'resource:add');
   if (!upload && !input.url) return { ok: false, errors: { file: ['Choose a file to upload, or add a link instead.'] } };
   if (upload) {
     const holder = findFileHolder(upload.sha256);
@@ -194,7 +192,7 @@ export async function createResource(
 export async function addResourceVersion(actor: SessionUser, resourceId: number, upload: AcceptedUpload, note: string): Promise<ResourceOutcome> {
   const resource = getResource(resourceId);
   if (!resource) return { ok: false, errors: { _form: ['This resource no longer exists.'] } };
-  if (!can(actor, 'resource:edit', resource)) return { ok: false, errors: { _form: ['Only the person who added this resource, or a coordinator, can upload a new version.'] } };
+  if (!canEditResource(actor, resource)) return { ok: false, errors: { _form: ['Only the person who added this resource, or a coordinator, can upload a new version.'] } };
   if (resource.externalUrl) return { ok: false, errors: { _form: ['This resource is a link; edit it to change the address.'] } };
   const holder = findFileHolder(upload.sha256);
   if (holder) return duplicateOutcome(holder, holder.id === resourceId);
@@ -237,7 +235,7 @@ export type EditOutcome = { ok: true; message: string } | { ok: false; status: 4
 export function updateResource(actor: SessionUser, resourceId: number, input: ResourceInput & { url: string | null }): EditOutcome {
   const resource = getResource(resourceId);
   if (!resource) return { ok: false, status: 404, message: 'This resource no longer exists.' };
-  if (!can(actor, 'resource:edit', resource)) return { ok: false, status: 403, message: 'Only the person who added this resource, or a coordinator, can edit it.' };
+  if (!canEditResource(actor, resource)) return { ok: false, status: 403, message: 'Only the person who added this resource, or a coordinator, can edit it.' };
   db.transaction(
     (tx) => {
       tx.update(resources)
@@ -259,7 +257,7 @@ export function updateResource(actor: SessionUser, resourceId: number, input: Re
 export async function removeResource(actor: SessionUser, resourceId: number): Promise<EditOutcome> {
   const resource = getResource(resourceId);
   if (!resource) return { ok: false, status: 404, message: 'This resource no longer exists.' };
-  if (!can(actor, 'resource:edit', resource)) return { ok: false, status: 403, message: 'Only the person who added this resource, or a coordinator, can remove it.' };
+  if (!canEditResource(actor, resource)) return { ok: false, status: 403, message: 'Only the person who added this resource, or a coordinator, can remove it.' };
   const orphaned = db.transaction(
     (tx) => {
       const shas = [...new Set(tx.select({ sha: resourceVersions.sha256 }).from(resourceVersions).where(eq(resourceVersions.resourceId, resourceId)).all().map((v) => v.sha))];
